@@ -1,0 +1,407 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from articles.richtext import BODY_EXTENSIONS, sanitize_body
+from tags.managers import NormalizingTaggableManager
+
+# Top-level paths the site already uses; a section slug may not take them.
+RESERVED_SECTION_SLUGS = frozenset(
+    {
+        "admin",
+        "accounts",
+        "authors",
+        "comments",
+        "feeds",
+        "media",
+        "preview",
+        "robots.txt",
+        "search",
+        "sitemap.xml",
+        "static",
+        "tags",
+    }
+)
+
+
+def validate_section_slug(value: str) -> None:
+    if value in RESERVED_SECTION_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is used by the site itself; choose another slug."),
+            params={"slug": value},
+        )
+
+
+def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 80) -> str:
+    """A slug made from `text`, suffixed with -2, -3… until no other row has it."""
+    base = slugify(text)[:max_length].strip("-") or "story"
+    taken = set(
+        model._default_manager.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+    return slug
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        validators=[validate_section_slug],
+        help_text=_("Forms the section's address, e.g. /world/. Avoid changing it."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("One or two sentences shown at the top of the section page."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"),
+        default=0,
+        help_text=_("Order in the site navigation; lower numbers come first."),
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"section": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(
+        _("byline name"),
+        max_length=120,
+        help_text=_("The name as printed in the byline."),
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    bio = models.TextField(
+        _("short bio"),
+        blank=True,
+        help_text=_("One or two sentences for the author page."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        help_text=_("The staff account that writes under this byline, if any."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and not scheduled for later."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """The joins a story card needs: section and ordered bylines."""
+        return self.select_related("section").prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("author").order_by("position"),
+            )
+        )
+
+    def for_detail(self):
+        return self.for_listing().prefetch_related("tags")
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def latest_per_section(self, per_section: int):
+        """The newest `per_section` stories of every section, in one query."""
+        return (
+            self.annotate(
+                section_rank=Window(
+                    RowNumber(),
+                    partition_by=F("section_id"),
+                    order_by=[F("published_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(section_rank__lte=per_section)
+            .order_by("section__position", "section__name", "section_rank")
+        )
+
+    def similar_to(self, article, limit: int):
+        """Other stories sharing tags with `article`, most shared tags first."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        if not tag_ids:
+            return self.none()
+        return (
+            self.exclude(pk=article.pk)
+            .filter(tagged_items__tag_id__in=tag_ids)
+            .annotate(shared_tags=models.Count("tagged_items", distinct=True))
+            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+        )
+
+
+class Article(models.Model):
+    headline = models.CharField(
+        _("headline"),
+        max_length=200,
+        help_text=_("Quotes and colons are fine. Keep it under about 90 characters."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "The last part of the story's address. Filled in from the headline; "
+            "leave it alone once the story is live."
+        ),
+    )
+    dek = models.CharField(
+        _("dek"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The standfirst under the headline: one sentence that says why "
+            "the story matters. Also used by search engines and social cards."
+        ),
+    )
+    body = ProseEditorField(
+        _("body"),
+        extensions=BODY_EXTENSIONS,
+        sanitize=sanitize_body,
+        blank=True,
+        help_text=_(
+            "Short paragraphs. Start a paragraph with a lead-in from the "
+            "“Lead-in” menu (“The big picture:”) and end with a “Go deeper:” line."
+        ),
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(
+        Author,
+        verbose_name=_("authors"),
+        through="Byline",
+        related_name="articles",
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        editable=False,
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the story went (or goes) live."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    source_name = models.CharField(
+        _("source outlet"),
+        max_length=120,
+        blank=True,
+        help_text=_("For syndicated stories: the outlet that first published it."),
+    )
+    source_url = models.URLField(
+        _("source URL"),
+        blank=True,
+        help_text=_("For syndicated stories: the original story's address."),
+    )
+    tags = TaggableManager(
+        verbose_name=_("tags"),
+        through="tags.TaggedArticle",
+        manager=NormalizingTaggableManager,
+        blank=True,
+        help_text=_("Comma-separated. Reuse existing tags where you can."),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        permissions = [
+            ("publish_article", _("Can publish and unpublish stories")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"], name="articles_article_slug_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="articles_article_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(source_url="") | ~Q(source_name=""),
+                name="articles_article_source_url_needs_name",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at"], name="articles_status_pub_idx"
+            ),
+            models.Index(
+                fields=["section", "status", "-published_at"],
+                name="articles_section_pub_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_body(self.body)
+        if not self.slug:
+            self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        # Unpublished stories still get their future address, for "View on site".
+        when = timezone.localtime(
+            self.published_at or self.created_at or timezone.now()
+        )
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "section": self.section.slug,
+                "year": when.year,
+                "month": f"{when.month:02d}",
+                "day": f"{when.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def clean(self):
+        super().clean()
+        if self.source_url and not self.source_name:
+            raise ValidationError(
+                {"source_name": _("Name the outlet the story comes from.")}
+            )
+
+    @property
+    def byline_authors(self) -> list[Author]:
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def was_updated(self) -> bool:
+        """True when the story changed noticeably after it went live."""
+        return bool(
+            self.published_at
+            and self.updated_at
+            and (self.updated_at - self.published_at).total_seconds() > 60
+        )
+
+    @property
+    def summary(self) -> str:
+        return self.dek or Truncator(strip_tags(self.body)).words(30)
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(
+        Author,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="bylines",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="articles_byline_unique_author"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author} – {self.article}"
+
+
+class LeadIn(models.Model):
+    """A house lead-in label ("The big picture:") offered by the body editor."""
+
+    label = models.CharField(
+        _("label"),
+        max_length=40,
+        unique=True,
+        help_text=_("Written as it appears, with the colon: “Why it matters:”."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"),
+        default=0,
+        help_text=_("Order in the editor's lead-in menu."),
+    )
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("lead-in label")
+        verbose_name_plural = _("lead-in labels")
+
+    def __str__(self):
+        return self.label

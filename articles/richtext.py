@@ -1,0 +1,60 @@
+"""The story body: what the editor offers and what the database keeps.
+
+Journalists write in django-prose-editor; whatever reaches the server is
+cleaned by nh3 against the allow-list below before it is stored, so a
+crafted POST cannot store more than the editor can produce.
+"""
+
+import nh3
+from django_prose_editor.config import add_allowed_classes, add_tags_and_attributes
+
+LEAD_IN_CLASS = "lead-in"
+
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "HorizontalRule": True,
+    "LeadIn": True,
+}
+
+_cleaner = nh3.Cleaner(
+    tags={
+        "p",
+        "br",
+        "strong",
+        "em",
+        "a",
+        "h2",
+        "h3",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "hr",
+    },
+    attributes={"a": {"href", "title"}, "ol": {"start"}},
+    allowed_classes={"strong": {LEAD_IN_CLASS}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
+def process_lead_in(config, shared_config) -> None:
+    """Sanitiser rules for the editor's lead-in mark: `<strong class="lead-in">`."""
+    add_tags_and_attributes(shared_config, ["strong"], None)
+    add_allowed_classes(shared_config, {"strong": [LEAD_IN_CLASS]})
+
+
+def sanitize_body(html: str) -> str:
+    """Return the body reduced to the tags, attributes and URLs we allow."""
+    cleaned = _cleaner.clean(html or "").strip()
+    # ProseMirror always keeps one paragraph; an empty one means no body.
+    return "" if cleaned in {"", "<p></p>"} else cleaned

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib import admin
+from django.templatetags.static import static
+from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
+from django.views.static import serve
+
+admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} newsroom"
+admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} newsroom"
+admin.site.index_title = "Newsroom"
+admin.site.site_url = "/"
+
+urlpatterns = [
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True),
+    ),
+    path("admin/", admin.site.urls),
+    path("tags/", include("tags.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
+
+# Last: section slugs live at the top level.
+urlpatterns.append(path("", include("articles.urls")))

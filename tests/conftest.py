@@ -1,0 +1,38 @@
+import pytest
+
+from tests.factories import (
+    ARTICLE_AUTHORING,
+    EDITOR_PERMISSIONS,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads go to a temporary folder, never the developer's media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="editor", is_staff=True, permissions=EDITOR_PERMISSIONS)
+
+
+@pytest.fixture
+def journalist(db):
+    return UserFactory(
+        username="journalist", is_staff=True, permissions=ARTICLE_AUTHORING
+    )
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def journalist_client(client, journalist):
+    client.force_login(journalist)
+    return client

@@ -1,0 +1,119 @@
+import pytest
+from django.contrib.auth.models import Permission
+
+from articles.models import Article, Status
+from tests.factories import (
+    EDITOR_PERMISSIONS,
+    AuthorFactory,
+    SectionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def choose_autocomplete(page, select_id, text):
+    """Pick `text` in one of the admin's select2 autocomplete widgets."""
+    page.locator(f"#{select_id} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def test_editor_writes_and_publishes_a_story_read_by_the_public(
+    page, live_server, screenshot
+):
+    SectionFactory(name="World news", slug="world")
+    AuthorFactory(name="Ines Okafor")
+    UserFactory(
+        username="editor",
+        password="cupure-editor",
+        is_staff=True,
+        permissions=EDITOR_PERMISSIONS,
+    )
+
+    page.goto("/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "cupure-editor")
+    page.click("input[type=submit]")
+    page.goto("/admin/articles/article/add/")
+
+    page.fill("#id_headline", '"Not yet": Harbour talks end without a deal')
+    page.fill("#id_dek", "Negotiators will meet again in the spring.")
+    choose_autocomplete(page, "id_section", "World news")
+    choose_autocomplete(page, "id_bylines-0-author", "Ines Okafor")
+
+    editor = page.locator(".prose-editor .ProseMirror[contenteditable=true]")
+    editor.click()
+    page.locator(".prose-menubar__selected", has_text="Lead-in").click()
+    page.locator(".prose-menubar__option", has_text="The big picture:").click()
+    page.keyboard.type("Ferries will keep running while the talks go on. ")
+    page.keyboard.type("Background")
+    for _ in range(len("Background")):
+        page.keyboard.press("Shift+ArrowLeft")
+    page.locator(".prose-menubar button[data-name=link]").click()
+    page.locator("dialog[open] input[name=href]").fill("https://example.com/background")
+    page.locator("dialog[open] button[type=submit]").click()
+    page.fill("#id_tags", "harbour summit, veltria")
+    screenshot(page, "publish-journey-1-editor")
+
+    page.click("input[name=_publish]")
+
+    page.locator(".messagelist", has_text="The story is live.").wait_for()
+    article = Article.objects.get()
+    assert article.status == Status.PUBLISHED
+    assert '<strong class="lead-in">The big picture:</strong>' in article.body
+    assert 'href="https://example.com/background"' in article.body
+
+    page.goto(article.get_absolute_url())
+    assert (
+        page.locator("h1").inner_text() == '"Not yet": Harbour talks end without a deal'
+    )
+    lead_in = page.locator(".story__body strong.lead-in")
+    assert lead_in.inner_text() == "The big picture:"
+    assert lead_in.evaluate("e => getComputedStyle(e).fontWeight") == "700"
+    link = page.locator(".story__body a", has_text="Background")
+    assert link.get_attribute("href") == "https://example.com/background"
+    assert page.locator(".byline").inner_text() == "By Ines Okafor"
+    assert page.locator(".story__tags").inner_text().split() == [
+        "harbour",
+        "summit",
+        "veltria",
+    ]
+    screenshot(page, "publish-journey-2-story-page")
+
+    page.goto("/")
+    assert "Not yet" in page.locator(".front__lead").inner_text()
+
+
+def test_journalist_cannot_publish_even_with_a_crafted_button(page, live_server):
+    SectionFactory(name="World news", slug="world")
+    journalist = UserFactory(
+        username="journalist", password="pw-journalist-1", is_staff=True
+    )
+    journalist.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=[p.split(".")[1] for p in EDITOR_PERMISSIONS]
+        ).exclude(codename="publish_article")
+    )
+
+    page.goto("/admin/login/")
+    page.fill("#id_username", "journalist")
+    page.fill("#id_password", "pw-journalist-1")
+    page.click("input[type=submit]")
+    page.goto("/admin/articles/article/add/")
+    assert page.locator("input[name=_publish]").count() == 0
+
+    page.fill("#id_headline", "A journalist's draft")
+    choose_autocomplete(page, "id_section", "World news")
+    # Add the publish button the server never offered, and press it.
+    page.evaluate(
+        """() => {
+            const button = document.createElement('input');
+            button.type = 'submit'; button.name = '_publish'; button.value = 'Publish';
+            document.querySelector('.submit-row').append(button);
+        }"""
+    )
+    page.click("input[name=_publish]")
+
+    page.locator(".messagelist", has_text="Only editors can publish").wait_for()
+    assert Article.objects.get().status == Status.DRAFT
