@@ -102,6 +102,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return ", ".join(author.name for author in article.byline_authors)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "source_url":
+            kwargs["assume_scheme"] = "https"
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in {"headline", "dek", "source_url"}:
             formfield.widget.attrs["class"] = "vLargeTextField one-line"
