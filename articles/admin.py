@@ -8,6 +8,8 @@ from django.utils.translation import ngettext
 
 from articles.models import Article, Author, Byline, LeadIn, Section
 from articles.services import PUBLISH_PERMISSION, article_publish, article_unpublish
+from tags.forms import TagAutocompleteWidget
+from tags.services import trending_invalidate
 
 
 @admin.register(Section)
@@ -104,6 +106,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "source_url":
             kwargs["assume_scheme"] = "https"
+        if db_field.name == "tags":
+            kwargs["widget"] = TagAutocompleteWidget()
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in {"headline", "dek", "source_url"}:
             formfield.widget.attrs["class"] = "vLargeTextField one-line"
@@ -115,6 +119,11 @@ class ArticleAdmin(admin.ModelAdmin):
                 "extensions": config["extensions"] | {"LeadIn": {"labels": labels}}
             }
         return formfield
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The story's tags may have changed what is trending.
+        trending_invalidate()
 
     def has_publish_permission(self, request):
         return request.user.has_perm(PUBLISH_PERMISSION)

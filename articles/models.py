@@ -1,7 +1,22 @@
+import math
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +28,7 @@ from taggit.managers import TaggableManager
 
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from tags.managers import NormalizingTaggableManager
+from tags.models import Tag
 
 # Top-level paths the site already uses; a section slug may not take them.
 RESERVED_SECTION_SLUGS = frozenset(
@@ -135,6 +151,10 @@ class ArticleQuerySet(models.QuerySet):
         """What the public may see: published, and not scheduled for later."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published with a go-live time still to come."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
     def for_listing(self):
         """The joins a story card needs: section and ordered bylines."""
         return self.select_related("section").prefetch_related(
@@ -165,16 +185,80 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def similar_to(self, article, limit: int):
-        """Other stories sharing tags with `article`, most shared tags first."""
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        if not tag_ids:
+        """Other stories like `article`, best first, ranked by the database.
+
+        Score: for each shared tag, its rarity (smoothed inverse document
+        frequency over published stories, so sharing "veltria" counts more than
+        sharing "politics"), plus a small bonus for recent stories and for the
+        same section. Two queries: the tags' weights, then the ranking.
+        """
+        weights = tag_weights([tag.pk for tag in article.tags.all()])
+        if not weights:
             return self.none()
+        now = timezone.now()
+        shared_tags = Sum(
+            Case(
+                *(
+                    When(tagged_items__tag_id=tag_id, then=Value(weight))
+                    for tag_id, weight in weights.items()
+                ),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+        recency = Case(
+            *(
+                When(published_at__gte=now - age, then=Value(bonus))
+                for age, bonus in RECENCY_BONUS
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        same_section = Case(
+            When(section_id=article.section_id, then=Value(SAME_SECTION_BONUS)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
         return (
             self.exclude(pk=article.pk)
-            .filter(tagged_items__tag_id__in=tag_ids)
-            .annotate(shared_tags=models.Count("tagged_items", distinct=True))
-            .order_by("-shared_tags", "-published_at", "-pk")[:limit]
+            .filter(tagged_items__tag_id__in=weights)
+            .annotate(shared_tags_score=shared_tags)
+            .annotate(similarity=F("shared_tags_score") + recency + same_section)
+            .order_by("-similarity", "-published_at", "-pk")[:limit]
         )
+
+
+# Similar News: small nudges that never outweigh one shared tag (weight >= 1).
+RECENCY_BONUS = [
+    (timedelta(days=1), 0.5),
+    (timedelta(days=7), 0.3),
+    (timedelta(days=30), 0.1),
+]
+SAME_SECTION_BONUS = 0.4
+
+
+def tag_weights(tag_ids: list[int]) -> dict[int, float]:
+    """Rarity weight of each tag: ln((N + 1) / (df + 1)) + 1, in one query.
+
+    N is the number of published stories, df the number carrying the tag.
+    """
+    if not tag_ids:
+        return {}
+    published_total = (
+        Article.objects.published()
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    rows = (
+        Tag.objects.filter(pk__in=tag_ids)
+        .with_story_counts()
+        .annotate(published_total=Subquery(published_total[:1]))
+        .values_list("pk", "story_count", "published_total")
+    )
+    return {pk: math.log(((total or 0) + 1) / (df + 1)) + 1 for pk, df, total in rows}
 
 
 class Article(models.Model):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Status
+from tags.services import trending_invalidate
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -46,6 +47,7 @@ def article_publish(
     article.published_at = at or article.published_at or timezone.now()
     article.save(update_fields=["status", "published_at", "updated_at"])
     _log(article=article, by=by, message=_("Published."))
+    transaction.on_commit(trending_invalidate)
     return article
 
 
@@ -56,4 +58,5 @@ def article_unpublish(*, article: Article, by: AbstractBaseUser) -> Article:
     article.status = Status.UNPUBLISHED
     article.save(update_fields=["status", "updated_at"])
     _log(article=article, by=by, message=_("Unpublished."))
+    transaction.on_commit(trending_invalidate)
     return article

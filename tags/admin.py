@@ -1,26 +1,167 @@
-from django.contrib import admin
-from django.db.models import Count
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitDefaultTag
 
-from tags.models import Tag
+from tags.forms import TagMergeForm
+from tags.models import Tag, TagAlias, TagRedirect
+from tags.services import (
+    near_duplicate_groups,
+    tag_merge,
+    tag_record_slug_change,
+    tag_suggestions,
+    trending_invalidate,
+)
 
 # We use our own tag model; taggit's default one would only confuse editors.
 admin.site.unregister(TaggitDefaultTag)
 
 
+class TagAliasInline(admin.TabularInline):
+    model = TagAlias
+    fields = ["name", "created_at"]
+    readonly_fields = ["created_at"]
+    extra = 0
+    verbose_name_plural = _("aliases (names that file under this tag)")
+
+
+class TagRedirectInline(admin.TabularInline):
+    model = TagRedirect
+    fields = ["old_slug", "created_at"]
+    readonly_fields = ["old_slug", "created_at"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("old addresses that redirect here")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "story_count"]
-    search_fields = ["name", "slug"]
+    list_display = [
+        "name",
+        "slug",
+        "story_count",
+        "strip_position",
+        "is_hidden_from_strip",
+    ]
+    list_editable = ["strip_position", "is_hidden_from_strip"]
+    list_filter = ["is_hidden_from_strip"]
+    search_fields = ["name", "slug", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description"]
+    fields = ["name", "slug", "description", "strip_position", "is_hidden_from_strip"]
+    inlines = [TagAliasInline, TagRedirectInline]
+    actions = ["merge_selected"]
 
     def get_queryset(self, request):
-        return (
-            super().get_queryset(request).annotate(story_count=Count("tagged_articles"))
-        )
+        return super().get_queryset(request).with_story_counts()
 
-    @admin.display(description=_("stories"), ordering="story_count")
+    @admin.display(description=_("published stories"), ordering="story_count")
     def story_count(self, tag):
         return tag.story_count
+
+    def get_urls(self):
+        return [
+            path(
+                "merge/",
+                self.admin_site.admin_view(self.merge_view),
+                name="tags_tag_merge",
+            ),
+            path(
+                "duplicates/",
+                self.admin_site.admin_view(self.duplicates_view),
+                name="tags_tag_duplicates",
+            ),
+            path(
+                "suggest/",
+                self.admin_site.admin_view(self.suggest_view),
+                name="tags_tag_suggest",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        old_slug = form.initial.get("slug", "") if change else ""
+        super().save_model(request, obj, form, change)
+        tag_record_slug_change(tag=obj, old_slug=old_slug)
+        trending_invalidate()
+
+    def has_merge_permission(self, request):
+        return request.user.has_perms(["tags.change_tag", "tags.delete_tag"])
+
+    @admin.action(description=_("Merge selected tags…"), permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('admin:tags_tag_merge')}?ids={ids}")
+
+    def merge_view(self, request):
+        if not self.has_merge_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = TagMergeForm(request.POST)
+            choices = Tag.objects.filter(pk__in=request.POST.getlist("tags"))
+        else:
+            ids = [pk for pk in request.GET.get("ids", "").split(",") if pk.isdigit()]
+            choices = Tag.objects.filter(pk__in=ids).with_story_counts()
+            form = TagMergeForm(initial={"tags": choices}, choices=choices)
+        if request.method == "POST" and form.is_valid():
+            survivor = form.cleaned_data["survivor"]
+            merged = [tag for tag in form.cleaned_data["tags"] if tag != survivor]
+            try:
+                moved = tag_merge(survivor=survivor, merged=merged, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Merged %(count)d tag into “%(name)s”; "
+                        "%(moved)d stories moved.",
+                        "Merged %(count)d tags into “%(name)s”; "
+                        "%(moved)d stories moved.",
+                        len(merged),
+                    )
+                    % {"count": len(merged), "name": survivor.name, "moved": moved},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:tags_tag_changelist"))
+        choices = choices.with_story_counts().order_by("-story_count", "name")
+        form.fields["survivor"].queryset = choices
+        return render(
+            request,
+            "admin/tags/tag/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Merge tags"),
+                "form": form,
+                "choices": choices,
+            },
+        )
+
+    def duplicates_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return render(
+            request,
+            "admin/tags/tag/duplicates.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Near-duplicate tags"),
+                "groups": near_duplicate_groups(),
+                "can_merge": self.has_merge_permission(request),
+            },
+        )
+
+    def suggest_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return JsonResponse(
+            {"results": tag_suggestions(query=request.GET.get("q", ""))}
+        )

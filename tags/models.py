@@ -1,9 +1,11 @@
 import re
+import unicodedata
 from datetime import timedelta
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -14,22 +16,57 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def normalize_tag_name(name: str) -> str:
-    """Trim and collapse inner whitespace; case is kept as the editor typed it."""
-    return _WHITESPACE.sub(" ", name or "").strip()
+    """Trim, collapse inner whitespace and drop control characters; case is
+    kept as the editor typed it."""
+    visible = "".join(
+        char
+        for char in name or ""
+        if char.isspace() or not unicodedata.category(char).startswith("C")
+    )
+    return _WHITESPACE.sub(" ", visible).strip()
+
+
+def _published_articles():
+    return apps.get_model("articles", "Article").objects.published()
 
 
 class TagQuerySet(models.QuerySet):
-    def trending(self, *, days: int, limit: int):
-        """Tags on the most stories published in the last `days`, one query."""
-        article_model = apps.get_model("articles", "Article")
-        since = timezone.now() - timedelta(days=days)
-        recent = article_model.objects.published().filter(published_at__gt=since)
-        in_recent = Q(tagged_articles__content_object__in=recent.values("pk"))
-        return (
-            self.annotate(recent_stories=Count("tagged_articles", filter=in_recent))
-            .filter(recent_stories__gt=0)
-            .order_by("-recent_stories", "name")[:limit]
+    def with_story_counts(self):
+        """Annotate `story_count`: published stories carrying the tag."""
+        published = Q(tagged_articles__content_object__in=_published_articles())
+        return self.annotate(
+            story_count=Count("tagged_articles", filter=published, distinct=True)
         )
+
+    def trending_candidates(self, *, days: int, limit: int):
+        """Tags of stories published in the last `days`, one query.
+
+        `trend_score` weighs each story by how recent it is (linear decay over
+        the window: a story published now counts fully, one at the start of
+        the window not at all); `story_count` is the all-time count, used to
+        pick the most-used tag of a near-duplicate group.
+        """
+        now = timezone.now()
+        since = now - timedelta(days=days)
+        recent = Q(
+            tagged_articles__content_object__in=_published_articles().filter(
+                published_at__gt=since
+            )
+        )
+        freshness = ExpressionWrapper(
+            F("tagged_articles__content_object__published_at") - Value(since),
+            output_field=DurationField(),
+        )
+        return (
+            self.filter(is_hidden_from_strip=False)
+            .with_story_counts()
+            .annotate(trend_score=Sum(freshness, filter=recent))
+            .filter(trend_score__isnull=False)
+            .order_by("-trend_score", "name")[:limit]
+        )
+
+    def pinned(self):
+        return self.filter(strip_position__isnull=False, is_hidden_from_strip=False)
 
 
 class Tag(TagBase):
@@ -37,6 +74,20 @@ class Tag(TagBase):
         _("description"),
         blank=True,
         help_text=_("A sentence or two shown at the top of the tag page."),
+    )
+    is_hidden_from_strip = models.BooleanField(
+        _("hidden from the trending strip"),
+        default=False,
+        help_text=_("Never show this tag in the trending strip (e.g. “explainer”)."),
+    )
+    strip_position = models.PositiveSmallIntegerField(
+        _("pinned to the strip at position"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty to let readers' interest decide. 1 puts the tag first in "
+            "the trending strip, before the tags of the moment."
+        ),
     )
 
     objects = TagQuerySet.as_manager()
@@ -46,7 +97,13 @@ class Tag(TagBase):
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="tags_tag_name_ci_unique"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="tags_tag_name_ci_unique",
+                violation_error_message=_(
+                    "A tag with this name already exists (capitals don't count)."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -58,6 +115,20 @@ class Tag(TagBase):
 
     def get_absolute_url(self):
         return reverse("tags:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        self.name = normalize_tag_name(self.name)
+        alias = TagAlias.objects.filter(name__iexact=self.name)
+        if self.pk:
+            alias = alias.exclude(tag_id=self.pk)
+        if survivor := alias.select_related("tag").first():
+            raise ValidationError(
+                {
+                    "name": _("“%(name)s” was merged into “%(tag)s”; use that tag.")
+                    % {"name": self.name, "tag": survivor.tag}
+                }
+            )
 
 
 class TaggedArticle(TaggedItemBase):
@@ -81,3 +152,42 @@ class TaggedArticle(TaggedItemBase):
 
     def __str__(self):
         return f"{self.tag} on {self.content_object_id}"
+
+
+class TagAlias(models.Model):
+    """A name merged into another tag: typing it again files under the survivor."""
+
+    name = models.CharField(_("name"), max_length=100)
+    tag = models.ForeignKey(
+        Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag alias")
+        verbose_name_plural = _("tag aliases")
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="tags_tagalias_name_ci_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.tag}"
+
+
+class TagRedirect(models.Model):
+    """An old tag address (after a merge or a new slug) that answers 301."""
+
+    old_slug = models.CharField(_("old slug"), max_length=100, unique=True)
+    tag = models.ForeignKey(
+        Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="redirects"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = _("tag redirect")
+        verbose_name_plural = _("tag redirects")
+
+    def __str__(self):
+        return f"/tags/{self.old_slug}/ → {self.tag}"

@@ -1,12 +1,18 @@
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.models import Article
 from articles.views import paginate
-from tags.models import Tag
+from tags.models import Tag, TagRedirect
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        # A merged or re-slugged tag keeps its old address.
+        moved = get_object_or_404(
+            TagRedirect.objects.select_related("tag"), old_slug=slug
+        )
+        return redirect(moved.tag, permanent=True)
     stories = Article.objects.published().filter(tags=tag).for_listing().newest_first()
     return render(
         request,

@@ -1,10 +1,19 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import (
     ARTICLE_AUTHORING,
     EDITOR_PERMISSIONS,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """No test sees what another left in the cache (the trending strip)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

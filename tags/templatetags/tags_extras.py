@@ -1,16 +1,11 @@
 from django import template
-from django.conf import settings
 
-from tags.models import Tag
+from tags.services import trending_tags
 
 register = template.Library()
 
 
 @register.inclusion_tag("includes/trending_strip.html")
 def trending_strip():
-    """The strip of tags of the moment under the masthead: one query."""
-    return {
-        "tags": Tag.objects.trending(
-            days=settings.NEWSROOM_TRENDING_DAYS, limit=settings.NEWSROOM_TRENDING_TAGS
-        )
-    }
+    """The strip of tags of the moment under the masthead (cached)."""
+    return {"tags": trending_tags()}

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from articles.models import Article, Status
+from tests.e2e.admin_pages import admin_login, choose_autocomplete
 from tests.factories import (
     EDITOR_PERMISSIONS,
     AuthorFactory,
@@ -10,13 +11,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-def choose_autocomplete(page, select_id, text):
-    """Pick `text` in one of the admin's select2 autocomplete widgets."""
-    page.locator(f"#{select_id} + .select2 .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
 
 
 def test_editor_writes_and_publishes_a_story_read_by_the_public(
@@ -31,10 +25,7 @@ def test_editor_writes_and_publishes_a_story_read_by_the_public(
         permissions=EDITOR_PERMISSIONS,
     )
 
-    page.goto("/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "cupure-editor")
-    page.click("input[type=submit]")
+    admin_login(page, "editor", "cupure-editor")
     page.goto("/admin/articles/article/add/")
 
     page.fill("#id_headline", '"Not yet": Harbour talks end without a deal')
@@ -96,10 +87,7 @@ def test_journalist_cannot_publish_even_with_a_crafted_button(page, live_server)
         ).exclude(codename="publish_article")
     )
 
-    page.goto("/admin/login/")
-    page.fill("#id_username", "journalist")
-    page.fill("#id_password", "pw-journalist-1")
-    page.click("input[type=submit]")
+    admin_login(page, "journalist", "pw-journalist-1")
     page.goto("/admin/articles/article/add/")
     assert page.locator("input[name=_publish]").count() == 0
 

@@ -45,7 +45,13 @@ GROUP_PERMISSIONS = {
         ("articles", "view_leadin"),
         ("tags", "add_tag"),
         ("tags", "change_tag"),
+        ("tags", "delete_tag"),
         ("tags", "view_tag"),
+        ("tags", "add_tagalias"),
+        ("tags", "change_tagalias"),
+        ("tags", "delete_tagalias"),
+        ("tags", "view_tagalias"),
+        ("tags", "view_tagredirect"),
     ],
     "Journalists": [
         ("articles", "add_article"),

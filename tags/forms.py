@@ -1,0 +1,53 @@
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagWidget
+
+from tags.models import Tag
+
+
+class TagAutocompleteWidget(TagWidget):
+    """Taggit's comma-separated input, with suggestions from existing tags."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "class": "vLargeTextField one-line tag-autocomplete",
+                "autocomplete": "off",
+                "data-suggest-url": reverse_lazy("admin:tags_tag_suggest"),
+                **(attrs or {}),
+            }
+        )
+
+    class Media:
+        js = ["tags/admin/tag-autocomplete.js"]
+        css = {"all": ["tags/admin/tag-autocomplete.css"]}
+
+
+class TagMergeForm(forms.Form):
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(), widget=forms.MultipleHiddenInput
+    )
+    survivor = forms.ModelChoiceField(
+        label=_("Keep this tag"),
+        queryset=Tag.objects.all(),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The other tags' stories move to it; their names become aliases and "
+            "their pages redirect to it."
+        ),
+    )
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is not None:
+            self.fields["survivor"].queryset = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        tags, survivor = cleaned.get("tags"), cleaned.get("survivor")
+        if tags is not None and len(tags) < 2:
+            raise forms.ValidationError(_("Choose at least two tags to merge."))
+        if tags is not None and survivor is not None and survivor not in tags:
+            self.add_error("survivor", _("Keep one of the tags being merged."))
+        return cleaned

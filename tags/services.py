@@ -1,0 +1,228 @@
+"""Tag changes with consequences, and the trending strip."""
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.postgres.search import TrigramSimilarity
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import Article
+from tags.models import Tag, TagAlias, TaggedArticle, TagRedirect, normalize_tag_name
+from tags.similarity import are_near_duplicates, group_near_duplicates
+
+TRENDING_CACHE_KEY = "tags:trending-strip"
+MERGE_PERMISSION = "tags.change_tag"
+
+
+# --- Merging and renaming -------------------------------------------------------
+
+
+@transaction.atomic
+def tag_merge(*, survivor: Tag, merged: list[Tag], by: AbstractBaseUser) -> int:
+    """Fold `merged` tags into `survivor`; returns how many taggings moved.
+
+    Every story keeps its tag (no duplicate taggings, none lost), the merged
+    names become aliases of the survivor and their addresses redirect to it.
+    """
+    if not (by.has_perm(MERGE_PERMISSION) and by.has_perm("tags.delete_tag")):
+        raise PermissionDenied(_("Only editors can merge tags."))
+    merged = [tag for tag in merged if tag.pk != survivor.pk]
+    if not merged:
+        raise ValidationError(_("Choose at least one tag to merge into the survivor."))
+
+    merged_ids = [tag.pk for tag in merged]
+    # Lock the rows so a concurrent merge of the same tags waits for this one.
+    list(Tag.objects.select_for_update().filter(pk__in=[survivor.pk, *merged_ids]))
+    already_tagged = TaggedArticle.objects.filter(tag=survivor).values(
+        "content_object_id"
+    )
+    moved = (
+        TaggedArticle.objects.filter(tag_id__in=merged_ids)
+        .exclude(content_object_id__in=already_tagged)
+        .order_by("content_object_id", "pk")
+    )
+    # A story tagged with two of the merged tags keeps one tagging.
+    keep_ids, seen = [], set()
+    for tagging_id, article_id in moved.values_list("pk", "content_object_id"):
+        if article_id not in seen:
+            seen.add(article_id)
+            keep_ids.append(tagging_id)
+    TaggedArticle.objects.filter(pk__in=keep_ids).update(tag=survivor)
+    TaggedArticle.objects.filter(tag_id__in=merged_ids).delete()
+
+    TagAlias.objects.filter(tag_id__in=merged_ids).update(tag=survivor)
+    TagRedirect.objects.filter(tag_id__in=merged_ids).update(tag=survivor)
+    TagAlias.objects.bulk_create(
+        TagAlias(name=tag.name, tag=survivor) for tag in merged
+    )
+    TagRedirect.objects.bulk_create(
+        TagRedirect(old_slug=tag.slug, tag=survivor) for tag in merged
+    )
+    # An alias never shadows the survivor's own name.
+    TagAlias.objects.filter(name__iexact=survivor.name).delete()
+    names = ", ".join(f"“{tag.name}”" for tag in merged)
+    Tag.objects.filter(pk__in=merged_ids).delete()
+
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=[survivor],
+        action_flag=CHANGE,
+        change_message=_("Merged %(names)s into this tag.") % {"names": names},
+        single_object=True,
+    )
+    transaction.on_commit(trending_invalidate)
+    return len(keep_ids)
+
+
+def tag_record_slug_change(*, tag: Tag, old_slug: str) -> None:
+    """Keep `old_slug` answering 301 after an editor changes a tag's slug."""
+    if old_slug and old_slug != tag.slug:
+        TagRedirect.objects.update_or_create(old_slug=old_slug, defaults={"tag": tag})
+    TagRedirect.objects.filter(old_slug=tag.slug).delete()
+
+
+def alias_target(name: str) -> Tag | None:
+    alias = TagAlias.objects.select_related("tag").filter(name__iexact=name).first()
+    return alias.tag if alias else None
+
+
+# --- Near-duplicates --------------------------------------------------------------
+
+TRIGRAM_THRESHOLD = 0.3
+
+
+def _trigram_pairs(names: list[str]) -> list[tuple[str, str]]:
+    """Candidate pairs from PostgreSQL's pg_trgm: names with similar trigrams."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.name, b.name FROM tags_tag a JOIN tags_tag b "
+            "ON a.id < b.id AND similarity(lower(a.name), lower(b.name)) > %s",
+            [TRIGRAM_THRESHOLD],
+        )
+        return cursor.fetchall()
+
+
+def near_duplicate_groups() -> list[list[Tag]]:
+    """Groups of tags that look like one subject, most-used tag first."""
+    tags = list(Tag.objects.with_story_counts().order_by(Lower("name")))
+    names = [tag.name for tag in tags]
+    pairs = None
+    if connection.vendor == "postgresql":
+        # Trigram pairs catch typos across the whole list; the skeleton pass
+        # in group_near_duplicates still catches spacing and plurals.
+        pairs = _trigram_pairs(names)
+    by_name = {tag.name: tag for tag in tags}
+    groups = [
+        sorted(
+            (by_name[name] for name in group),
+            key=lambda tag: (-tag.story_count, tag.name.casefold()),
+        )
+        for group in group_near_duplicates(names, pairs)
+    ]
+    return sorted(groups, key=lambda group: -sum(tag.story_count for tag in group))
+
+
+# --- Suggestions while typing ----------------------------------------------------
+
+
+def tag_suggestions(*, query: str, limit: int = 8) -> list[dict]:
+    """Existing tags for what an author is typing, most-used first.
+
+    Names starting with the text come first; then tags the text is a
+    near-duplicate of ("trumpputin" suggests "trump putin"); a merged name
+    suggests its survivor.
+    """
+    query = normalize_tag_name(query)[:100]
+    if not query:
+        return []
+    lowered = query.lower()
+    candidates = Q(name__istartswith=query) | Q(aliases__name__iexact=query)
+    if connection.vendor == "postgresql":
+        candidates |= Q(trigram__gt=TRIGRAM_THRESHOLD)
+        tags = Tag.objects.annotate(trigram=TrigramSimilarity(Lower("name"), lowered))
+    else:
+        candidates |= Q(name__istartswith=query[:2])
+        tags = Tag.objects.all()
+    found = (
+        tags.filter(candidates)
+        .with_story_counts()
+        .annotate(alias_match=Count("aliases", filter=Q(aliases__name__iexact=query)))
+        .order_by("-story_count", "name")[:200]
+    )
+    ranked = []
+    for tag in found:
+        if tag.name.lower().startswith(lowered):
+            reason, rank = "match", 0
+        elif tag.alias_match:
+            reason, rank = "alias", 1
+        elif are_near_duplicates(query, tag.name):
+            reason, rank = "similar", 1
+        else:
+            continue
+        ranked.append((rank, -tag.story_count, tag.name.lower(), tag, reason))
+    ranked.sort(key=lambda row: row[:3])
+    return [
+        {"name": tag.name, "story_count": tag.story_count, "reason": reason}
+        for *_, tag, reason in ranked[:limit]
+    ]
+
+
+# --- Trending strip ---------------------------------------------------------------
+
+
+def trending_tags() -> list[Tag]:
+    """The strip: pinned tags, then tags of the moment; cached."""
+    strip = cache.get(TRENDING_CACHE_KEY)
+    if strip is None:
+        strip, timeout = _compute_trending()
+        cache.set(TRENDING_CACHE_KEY, strip, timeout)
+    return strip
+
+
+def trending_invalidate() -> None:
+    cache.delete(TRENDING_CACHE_KEY)
+
+
+def _compute_trending() -> tuple[list[Tag], int]:
+    size = settings.NEWSROOM_TRENDING_TAGS
+    pinned = list(Tag.objects.pinned().order_by("strip_position", "name")[:size])
+    candidates = list(
+        Tag.objects.exclude(pk__in=[tag.pk for tag in pinned]).trending_candidates(
+            days=settings.NEWSROOM_TRENDING_DAYS, limit=size * 3
+        )
+    )
+    # Until an editor merges them, a near-duplicate group shows only its
+    # most-used tag.
+    shown = {tag.name for tag in pinned}
+    by_name = {tag.name: tag for tag in candidates}
+    for group in group_near_duplicates([*shown, *by_name]):
+        members = [by_name[name] for name in group if name in by_name]
+        if any(name in shown for name in group):
+            keep = None
+        else:
+            keep = max(members, key=lambda tag: (tag.story_count, tag.trend_score))
+        for tag in members:
+            if tag is not keep:
+                by_name.pop(tag.name)
+    strip = pinned + [tag for tag in candidates if tag.name in by_name]
+    return strip[:size], _seconds_until_next_change()
+
+
+def _seconds_until_next_change() -> int:
+    """Cache the strip no longer than the next scheduled story's go-live."""
+    longest = settings.NEWSROOM_TRENDING_CACHE_SECONDS
+    next_live = (
+        Article.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if next_live is None:
+        return longest
+    return max(1, min(longest, int((next_live - timezone.now()).total_seconds()) + 1))
