@@ -17,7 +17,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Lower, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -28,7 +28,7 @@ from taggit.managers import TaggableManager
 
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from tags.managers import NormalizingTaggableManager
-from tags.models import Tag
+from tags.models import Tag, TaggedArticle
 
 # Top-level paths the site already uses; a section slug may not take them.
 RESERVED_SECTION_SLUGS = frozenset(
@@ -165,7 +165,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        return self.for_listing().prefetch_related("tags")
+        """A story page's joins: its card's, plus its tags in name order."""
+        return self.for_listing().prefetch_related(
+            Prefetch(
+                "tagged_items",
+                queryset=TaggedArticle.objects.select_related("tag").order_by(
+                    Lower("tag__name")
+                ),
+            )
+        )
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -192,7 +200,7 @@ class ArticleQuerySet(models.QuerySet):
         sharing "politics"), plus a small bonus for recent stories and for the
         same section. Two queries: the tags' weights, then the ranking.
         """
-        weights = tag_weights([tag.pk for tag in article.tags.all()])
+        weights = tag_weights([tag.pk for tag in article.tag_list])
         if not weights:
             return self.none()
         now = timezone.now()
@@ -410,6 +418,11 @@ class Article(models.Model):
     @property
     def byline_authors(self) -> list[Author]:
         return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def tag_list(self) -> list[Tag]:
+        """The story's tags in name order (prefetched by `for_detail()`)."""
+        return [tagged.tag for tagged in self.tagged_items.all()]
 
     @property
     def is_live(self) -> bool:
