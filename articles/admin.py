@@ -1,21 +1,53 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from articles.models import Article, Author, Byline, LeadIn, Section
-from articles.services import PUBLISH_PERMISSION, article_publish, article_unpublish
+from articles import workflow
+from articles.diff import revision_diff
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Author,
+    Byline,
+    Correction,
+    FrontPageSlot,
+    LeadIn,
+    RelatedLink,
+    Section,
+    Status,
+)
+from articles.services import (
+    EditConflict,
+    article_check_edit,
+    article_correct,
+    article_other_editors,
+    article_presence_leave,
+    article_presence_touch,
+    article_preview_link,
+    article_restore,
+    article_saved,
+    article_transition,
+)
+from articles.workflow import Action
 from tags.forms import TagAutocompleteWidget
-from tags.services import trending_invalidate
 
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position", "story_count"]
     list_editable = ["position"]
+    ordering = ["position", "name"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -43,6 +75,19 @@ class LeadInAdmin(admin.ModelAdmin):
     search_fields = ["label"]
 
 
+@admin.register(FrontPageSlot)
+class FrontPageSlotAdmin(admin.ModelAdmin):
+    list_display = ["position", "article", "article_state", "expires_at"]
+    list_display_links = ["position"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]
+    ordering = ["position"]
+
+    @admin.display(description=_("story state"))
+    def article_state(self, slot):
+        return workflow.state_label(slot.article)
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
     autocomplete_fields = ["author"]
@@ -52,18 +97,151 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = _("bylines (in the order printed)")
 
 
-def _workflow_message(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
+class RelatedLinkInline(admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    autocomplete_fields = ["target"]
+    fields = ["target", "position"]
+    extra = 0
+    verbose_name = _("“Go deeper” story")
+    verbose_name_plural = _("“Go deeper” (stories linked at the end)")
+
+
+class CorrectionInline(admin.StackedInline):
+    """Corrections are appended, never rewritten: the record readers trust."""
+
+    model = Correction
+    fields = ["kind", "text", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return (
+            obj is not None
+            and obj.published_at is not None
+            and request.user.has_perm("articles.add_correction")
+        )
+
+
+class ArticleEventInline(admin.TabularInline):
+    model = ArticleEvent
+    fields = ["at", "actor", "action", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("audit trail")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_articleevent")
+
+
+def _formfield(db_field, **kwargs):
+    """Model fields as form fields, with web addresses assumed to be https."""
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    go_live_at = forms.SplitDateTimeField(
+        label=_("Go live at"),
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text=_("For “Schedule”: when the story becomes public by itself."),
+    )
+
+    # Their values as the form was opened travel with it, so a refused save
+    # can say what the other person changed.
+    tracked_fields = ["headline", "slug", "dek", "body", "section"]
+
+    class Meta:
+        model = Article
+        formfield_callback = _formfield
+        fields = [
+            "headline",
+            "slug",
+            "dek",
+            "section",
+            "body",
+            "tags",
+            "source_name",
+            "source_url",
+        ]
+
+    request = None  # set by ArticleAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.edit_version
+        for name in self.tracked_fields:
+            if name in self.fields:
+                self.fields[name].show_hidden_initial = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.request is None:
+            return cleaned
+        try:
+            article_check_edit(
+                article=self.instance,
+                by=self.request.user,
+                loaded_version=cleaned.get("loaded_version"),
+            )
+        except EditConflict:
+            raise ValidationError(self._conflict_message(), code="conflict") from None
+        except PermissionDenied as error:
+            raise ValidationError(str(error), code="forbidden") from None
+        if f"_{Action.SCHEDULE}" in self.data:
+            go_live_at = cleaned.get("go_live_at")
+            if go_live_at is None or go_live_at <= timezone.now():
+                self.add_error("go_live_at", _("Choose a go-live time in the future."))
+        return cleaned
+
+    def _conflict_message(self) -> str:
+        current = Article.objects.get(pk=self.instance.pk)
+        changed = []
+        for name in self.tracked_fields:
+            field = self.fields[name]
+            loaded = field.widget.value_from_datadict(
+                self.data, self.files, self.add_initial_prefix(name)
+            )
+            now = getattr(current, f"{name}_id" if name == "section" else name)
+            if str(loaded or "") != str(now or ""):
+                changed.append(str(field.label))
+        last = (
+            Version.objects.get_for_object(current).select_related("revision__user")
+        ).first()
+        who = last.revision.user if last and last.revision.user else _("someone")
+        when = timezone.localtime(last.revision.date_created) if last else None
+        return _(
+            "%(who)s saved this story at %(when)s, after you opened it. They "
+            "changed: %(fields)s. Your edits were not saved: copy what you need, "
+            "reload the story and apply them again."
+        ) % {
+            "who": who,
+            "when": when.strftime("%H:%M") if when else "?",
+            "fields": ", ".join(changed) or _("the bylines, tags or links"),
+        }
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
     list_display = [
         "headline",
         "section",
-        "status",
+        "state",
         "published_at",
         "author_names",
         "updated_at",
@@ -74,27 +252,48 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
-    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
-    inlines = [BylineInline]
+    readonly_fields = ["state", "published_at", "created_at", "updated_at"]
+    inlines = [BylineInline, RelatedLinkInline, CorrectionInline, ArticleEventInline]
     actions = ["publish_selected", "unpublish_selected"]
-    fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "section", "body", "tags"]}),
-        (
-            _("Syndication"),
-            {
-                "classes": ["collapse"],
-                "fields": ["source_name", "source_url"],
-                "description": _("Only for stories first published elsewhere."),
-            },
-        ),
-        (
-            _("Status"),
-            {"fields": ["status", "published_at", "created_at", "updated_at"]},
-        ),
-    ]
+    history_latest_first = True
 
     class Media:
         css = {"all": ["articles/admin/editor.css"]}
+        js = ["articles/admin/presence.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        publishing = ["state", "published_at", "created_at", "updated_at"]
+        if workflow.is_editor(request.user):
+            publishing.insert(0, "go_live_at")
+        return [
+            (
+                None,
+                {
+                    "fields": [
+                        "headline",
+                        "slug",
+                        "dek",
+                        "section",
+                        "body",
+                        "tags",
+                        "loaded_version",
+                    ]
+                },
+            ),
+            (
+                _("Syndication"),
+                {
+                    "classes": ["collapse"],
+                    "fields": ["source_name", "source_url"],
+                    "description": _("Only for stories first published elsewhere."),
+                },
+            ),
+            (_("Publishing"), {"fields": publishing}),
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")
@@ -102,6 +301,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("authors"))
     def author_names(self, article):
         return ", ".join(author.name for author in article.byline_authors)
+
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, article):
+        return workflow.state_label(article)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "source_url":
@@ -120,33 +323,141 @@ class ArticleAdmin(admin.ModelAdmin):
             }
         return formfield
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The story's tags may have changed what is trending.
-        trending_invalidate()
+    # --- Who may change what ---------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.is_editor(request.user))
 
     def has_publish_permission(self, request):
-        return request.user.has_perm(PUBLISH_PERMISSION)
+        return workflow.is_editor(request.user)
+
+    # --- Saving ----------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article_saved(
+            article=form.instance,
+            by=request.user,
+            created=not change,
+            old_slug=form.initial.get("slug", "") if change else "",
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Correction:
+            # Corrections go through the service: checked, timestamped, audited.
+            for correction_form in formset.extra_forms:
+                if correction_form.has_changed() and correction_form.is_valid():
+                    article_correct(
+                        article=form.instance,
+                        kind=correction_form.cleaned_data["kind"],
+                        text=correction_form.cleaned_data["text"],
+                        by=request.user,
+                    )
+            # Nothing for the admin's own change message: the audit trail has it.
+            formset.new_objects = formset.changed_objects = formset.deleted_objects = []
+            return
+        super().save_formset(request, form, formset, change)
+
+    # --- Workflow buttons ------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        obj = context.get("original") or Article(status=Status.DRAFT)
+        context["workflow_actions"] = [
+            action
+            for action in workflow.allowed_actions(request.user, obj)
+            if not (action == Action.PUBLISH and obj.is_live)
+        ]
+        if obj.pk:
+            others = article_other_editors(article=obj, by=request.user)
+            context["other_editors"] = others
+            context["preview_url"] = reverse("articles:preview", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, **kwargs)
+
+    def _apply_workflow_button(self, request, article):
+        """Handle "Submit for review", "Publish now", "Schedule", "Unpublish"…"""
+        action = next((a for a in Action if f"_{a.value}" in request.POST), None)
+        if action is None:
+            return None
+        at = None
+        if action == Action.SCHEDULE:
+            at = forms.SplitDateTimeField().clean(
+                [request.POST.get("go_live_at_0"), request.POST.get("go_live_at_1")]
+            )
+        try:
+            article = article_transition(
+                article=article, action=action, by=request.user, at=at
+            )
+        except (PermissionDenied, ValidationError) as error:
+            text = (
+                " ".join(error.messages)
+                if isinstance(error, ValidationError)
+                else str(error)
+            )
+            self.message_user(request, text, messages.ERROR)
+        else:
+            self.message_user(
+                request, self._done_message(article, action), messages.SUCCESS
+            )
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[article.pk])
+        )
+
+    @staticmethod
+    def _done_message(article, action) -> str:
+        if action == Action.SCHEDULE:
+            when = timezone.localtime(article.published_at).strftime("%d %b %Y, %H:%M")
+            return _("Scheduled: the story goes live at %(when)s.") % {"when": when}
+        return {
+            Action.SUBMIT: _("Submitted for review. An editor will take it from here."),
+            Action.RETURN: _("Returned to draft."),
+            Action.PUBLISH: _("The story is live."),
+            Action.UNPUBLISH: _("The story was withdrawn."),
+        }[action]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._apply_workflow_button(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._apply_workflow_button(request, obj) or super().response_change(
+            request, obj
+        )
 
     @admin.action(
         description=_("Publish selected stories now"), permissions=["publish"]
     )
     def publish_selected(self, request, queryset):
-        self._run_many(request, queryset, article_publish, _("published"))
+        self._run_many(request, queryset, Action.PUBLISH, _("published"))
 
     @admin.action(description=_("Unpublish selected stories"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        self._run_many(request, queryset, article_unpublish, _("unpublished"))
+        self._run_many(request, queryset, Action.UNPUBLISH, _("unpublished"))
 
-    def _run_many(self, request, queryset, service, done):
+    def _run_many(self, request, queryset, action, done):
         changed = 0
         for article in queryset:
             try:
-                service(article=article, by=request.user)
+                article_transition(article=article, action=action, by=request.user)
             except (PermissionDenied, ValidationError) as error:
-                self.message_user(
-                    request, f"“{article}”: {_workflow_message(error)}", messages.ERROR
+                text = (
+                    " ".join(error.messages)
+                    if isinstance(error, ValidationError)
+                    else str(error)
                 )
+                self.message_user(request, f"“{article}”: {text}", messages.ERROR)
             else:
                 changed += 1
         if changed:
@@ -159,34 +470,151 @@ class ArticleAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
 
-    def _apply_workflow_button(self, request, article):
-        """Handle the "Save and publish" and "Unpublish" buttons of the form."""
-        if "_publish" in request.POST:
-            service, done = article_publish, _("The story is live.")
-        elif "_unpublish" in request.POST:
-            service, done = article_unpublish, _("The story was withdrawn.")
+    # --- Extra pages: presence, preview links, revisions -----------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/presence/",
+                view(self.presence_view),
+                name="articles_article_presence",
+            ),
+            path(
+                "<int:pk>/preview-link/",
+                view(self.preview_link_view),
+                name="articles_article_preview_link",
+            ),
+            path(
+                "<int:pk>/compare/",
+                view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<int:pk>/restore/<int:version_id>/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        if article is not None and request.method == "GET":
+            others = article_other_editors(article=article, by=request.user)
+            if others:
+                self.message_user(
+                    request,
+                    _("%(names)s had this story open in the last few minutes.")
+                    % {"names": ", ".join(others)},
+                    messages.WARNING,
+                )
+            if self.has_change_permission(request, article):
+                article_presence_touch(article=article, by=request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def presence_view(self, request, pk):
+        """Heartbeat from an open change form (and its goodbye on leaving)."""
+        article = get_object_or_404(Article, pk=pk)
+        if request.method != "POST" or not self.has_view_permission(request, article):
+            raise PermissionDenied
+        if request.POST.get("leaving"):
+            article_presence_leave(article=article, by=request.user)
         else:
-            return None
+            article_presence_touch(article=article, by=request.user)
+        return JsonResponse(
+            {"others": article_other_editors(article=article, by=request.user)}
+        )
+
+    def preview_link_view(self, request, pk):
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        link = expires = None
+        if request.method == "POST":
+            url, expires = article_preview_link(article=article, by=request.user)
+            link = request.build_absolute_uri(url)
+        return render(
+            request,
+            "admin/articles/article/preview_link.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": article,
+                "title": _("Share a preview"),
+                "link": link,
+                "expires": expires,
+            },
+        )
+
+    def compare_view(self, request, pk):
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        versions = list(
+            Version.objects.get_for_object(article)
+            .select_related("revision__user")
+            .order_by("-revision__date_created", "-pk")
+        )
+        by_id = {version.pk: version for version in versions}
+
+        def chosen(name, default):
+            value = request.GET.get(name, "")
+            return by_id.get(int(value)) if value.isdigit() else default
+
+        newer = chosen("b", versions[0] if versions else None)
+        older = chosen("a", versions[1] if len(versions) > 1 else newer)
+        rows = revision_diff(older, newer) if older and newer else []
+        return render(
+            request,
+            "admin/articles/article/compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": article,
+                "title": _("Compare revisions"),
+                "versions": versions,
+                "older": older,
+                "newer": newer,
+                "rows": rows,
+                "can_restore": self.has_change_permission(request, article),
+            },
+        )
+
+    def restore_view(self, request, pk, version_id):
+        article = get_object_or_404(Article, pk=pk)
+        version = get_object_or_404(
+            Version.objects.get_for_object(article), pk=version_id
+        )
+        if request.method != "POST":
+            return redirect("admin:articles_article_compare", pk=pk)
         try:
-            service(article=article, by=request.user)
+            article_restore(article=article, version=version, by=request.user)
         except (PermissionDenied, ValidationError) as error:
-            self.message_user(request, _workflow_message(error), messages.ERROR)
-        else:
-            self.message_user(request, done, messages.SUCCESS)
-        return HttpResponseRedirect(
-            reverse("admin:articles_article_change", args=[article.pk])
+            text = (
+                " ".join(error.messages)
+                if isinstance(error, ValidationError)
+                else str(error)
+            )
+            self.message_user(request, text, messages.ERROR)
+            return redirect("admin:articles_article_compare", pk=pk)
+        self.message_user(
+            request,
+            _("Restored. The earlier text is now the current one; nothing was lost."),
+            messages.SUCCESS,
+        )
+        return redirect("admin:articles_article_change", object_id=pk)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring goes through the compare page and article_restore, which
+        # keeps the workflow state and the edit counter honest.
+        return redirect(
+            f"{reverse('admin:articles_article_compare', args=[object_id])}"
+            f"?b={version_id}"
         )
 
-    def response_add(self, request, obj, post_url_continue=None):
-        return self._apply_workflow_button(request, obj) or super().response_add(
-            request, obj, post_url_continue
-        )
+    def recover_view(self, request, version_id, extra_context=None):
+        raise PermissionDenied
 
-    def response_change(self, request, obj):
-        return self._apply_workflow_button(request, obj) or super().response_change(
-            request, obj
-        )
-
-    def render_change_form(self, request, context, *args, **kwargs):
-        context["can_publish"] = self.has_publish_permission(request)
-        return super().render_change_form(request, context, *args, **kwargs)
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_live else None

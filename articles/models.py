@@ -1,6 +1,7 @@
 import math
 from datetime import timedelta
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -164,15 +165,25 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def for_detail(self):
-        """A story page's joins: its card's, plus its tags in name order."""
+    def for_detail(self, *, preview: bool = False):
+        """A story page's joins: its card's, its tags in name order, its
+        corrections, and its "Go deeper" links to stories the public can see
+        (any story, for a staff preview)."""
+        targets = Article.objects.all() if preview else Article.objects.published()
         return self.for_listing().prefetch_related(
             Prefetch(
                 "tagged_items",
                 queryset=TaggedArticle.objects.select_related("tag").order_by(
                     Lower("tag__name")
                 ),
-            )
+            ),
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at")),
+            Prefetch(
+                "related_links",
+                queryset=RelatedLink.objects.filter(target__in=targets)
+                .select_related("target__section")
+                .order_by("position", "pk"),
+            ),
         )
 
     def newest_first(self):
@@ -332,6 +343,21 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    edit_version = models.PositiveIntegerField(
+        _("edit version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one at every save; a stale form is refused."),
+    )
     source_name = models.CharField(
         _("source outlet"),
         max_length=120,
@@ -342,6 +368,15 @@ class Article(models.Model):
         _("source URL"),
         blank=True,
         help_text=_("For syndicated stories: the original story's address."),
+    )
+    go_deeper = models.ManyToManyField(
+        "self",
+        verbose_name=_("go deeper"),
+        through="RelatedLink",
+        through_fields=("article", "target"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
     )
     tags = TaggableManager(
         verbose_name=_("tags"),
@@ -441,13 +476,20 @@ class Article(models.Model):
         )
 
     @property
-    def was_updated(self) -> bool:
-        """True when the story changed noticeably after it went live."""
-        return bool(
-            self.published_at
-            and self.updated_at
-            and (self.updated_at - self.published_at).total_seconds() > 60
-        )
+    def notes(self) -> list["Correction"]:
+        """Corrections and updates, oldest first (prefetched by `for_detail()`)."""
+        return list(self.corrections.all())
+
+    @property
+    def last_noted_at(self):
+        """The "updated" time readers see: the newest correction or update."""
+        notes = self.notes
+        return notes[-1].created_at if notes else None
+
+    @property
+    def go_deeper_stories(self) -> list["Article"]:
+        """Live "Go deeper" stories, in the editor's order (prefetched)."""
+        return [link.target for link in self.related_links.all()]
 
     @property
     def summary(self) -> str:
@@ -502,3 +544,218 @@ class LeadIn(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class RelatedLink(models.Model):
+    """A "Go deeper" link from one story to another."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links"
+    )
+    target = models.ForeignKey(
+        Article,
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("A story readers should read next."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("“Go deeper” link")
+        verbose_name_plural = _("“Go deeper” links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "target"], name="articles_relatedlink_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(article=F("target")),
+                name="articles_relatedlink_not_self",
+                violation_error_message=_("A story cannot link to itself."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} → {self.target}"
+
+
+class Correction(models.Model):
+    """A timestamped correction or update note shown on the story page."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind, default=Kind.CORRECTION
+    )
+    text = models.TextField(
+        _("note"),
+        max_length=1000,
+        help_text=_(
+            "What was wrong and what is right now, in a sentence or two. "
+            "Readers see it under the story with its time."
+        ),
+    )
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class ArticleEvent(models.Model):
+    """The audit trail: who moved a story through the workflow, and when."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        SUBMITTED = "submitted", _("submitted for review")
+        RETURNED = "returned", _("returned to draft")
+        PUBLISHED = "published", _("published")
+        SCHEDULED = "scheduled", _("scheduled")
+        UNPUBLISHED = "unpublished", _("unpublished")
+        CORRECTED = "corrected", _("added a correction or update")
+        RESTORED = "restored", _("restored an earlier revision")
+        PREVIEW_LINK = "preview_link", _("created a preview link")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit trail entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [
+            models.Index(fields=["article", "-at"], name="articles_event_story_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.actor} {self.get_action_display()} “{self.article}”"
+
+
+class ArticleSlugHistory(models.Model):
+    """An earlier slug of a story; its old address answers 301."""
+
+    old_slug = models.SlugField(_("old slug"), max_length=80, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="old_slugs"
+    )
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old slug")
+        verbose_name_plural = _("old slugs")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+
+class EditPresence(models.Model):
+    """Who has a story open in the admin, refreshed while the form is open."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("editor presence")
+        verbose_name_plural = _("editor presence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"], name="articles_editpresence_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.article_id} at {self.seen_at}"
+
+
+class FrontPageSlotQuerySet(models.QuerySet):
+    def current(self):
+        """Slots whose story is live and whose expiry hasn't passed."""
+        now = timezone.now()
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            article__in=Article.objects.published(),
+        )
+
+
+class FrontPageSlot(models.Model):
+    """An editor's choice for the headlines page: the lead or a top story."""
+
+    position = models.PositiveSmallIntegerField(
+        _("position"),
+        unique=True,
+        help_text=_("0 is the lead story; 1, 2, 3… are the top stories in order."),
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. After this time the slot empties and the newest story "
+            "takes its place."
+        ),
+    )
+
+    objects = FrontPageSlotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("front-page slot")
+        verbose_name_plural = _("front page")
+
+    def __str__(self):
+        return (
+            _("Lead story")
+            if self.position == 0
+            else f"#{self.position}: {self.article}"
+        )
+
+
+# Every save keeps a revision of the story with its bylines, tags and "Go
+# deeper" links. The edit counter is left out so restoring an old revision is
+# a new edit, not a stale one.
+reversion.register(Byline)
+reversion.register(RelatedLink)
+reversion.register(TaggedArticle)
+reversion.register(
+    Article,
+    follow=("bylines", "tagged_items", "related_links"),
+    exclude=("edit_version",),
+)

@@ -1,11 +1,25 @@
 from itertools import groupby
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
-from articles.models import Article, Author, Section
+from articles import workflow
+from articles.models import (
+    Article,
+    ArticleSlugHistory,
+    Author,
+    FrontPageSlot,
+    Section,
+)
+from articles.services import article_from_preview_token
 
 
 def paginate(request, queryset) -> Page:
@@ -19,10 +33,46 @@ def paginate(request, queryset) -> Page:
     return paginator.get_page(max(number, 1))
 
 
+def front_page_stories() -> list[Article]:
+    """The lead and top stories: editors' picks in their slots, the newest
+    stories filling any slot that is empty or expired. Three queries, however
+    many slots are curated."""
+    size = 1 + settings.NEWSROOM_TOP_STORIES
+    slots = dict(
+        FrontPageSlot.objects.current()
+        .filter(position__lt=size)
+        .values_list("position", "article_id")
+    )
+    newest_ids = (
+        Article.objects.published()
+        .exclude(pk__in=slots.values())
+        .newest_first()
+        .values("pk")[: size - len(slots)]
+    )
+    stories = (
+        Article.objects.published()
+        .filter(Q(pk__in=list(slots.values())) | Q(pk__in=newest_ids))
+        .for_listing()
+        .newest_first()
+    )
+    by_pk = {story.pk: story for story in stories}
+    newest = iter(story for story in by_pk.values() if story.pk not in slots.values())
+    return [
+        story
+        for position in range(size)
+        if (story := by_pk.get(slots.get(position)) or next(newest, None))
+    ]
+
+
 def headlines(request):
-    stories = Article.objects.published().for_listing().newest_first()
-    front = list(stories[: 1 + settings.NEWSROOM_TOP_STORIES])
-    page = paginate(request, stories[len(front) :])
+    front = front_page_stories()
+    stories = (
+        Article.objects.published()
+        .exclude(pk__in=[story.pk for story in front])
+        .for_listing()
+        .newest_first()
+    )
+    page = paginate(request, stories)
     latest = (
         Article.objects.published()
         .for_listing()
@@ -69,7 +119,16 @@ def author_detail(request, slug):
 
 
 def article_detail(request, section, year, month, day, slug):
-    article = get_object_or_404(Article.objects.published().for_detail(), slug=slug)
+    article = Article.objects.published().for_detail().filter(slug=slug).first()
+    if article is None:
+        # An earlier slug of a live story answers with its current address.
+        moved = get_object_or_404(
+            ArticleSlugHistory.objects.filter(
+                article__in=Article.objects.published()
+            ).select_related("article__section"),
+            old_slug=slug,
+        )
+        return redirect(moved.article, permanent=True)
     day_published = timezone.localtime(article.published_at).date()
     if (section, year, month, day) != (
         article.section.slug,
@@ -78,13 +137,45 @@ def article_detail(request, section, year, month, day, slug):
         day_published.day,
     ):
         return redirect(article, permanent=True)
+    return render_story(request, article)
+
+
+def render_story(request, article, *, preview: str = ""):
+    """The story page; previews render the very same template."""
     similar = (
         Article.objects.published()
         .for_listing()
         .similar_to(article, settings.NEWSROOM_SIMILAR_STORIES)
     )
-    return render(
+    response = render(
         request,
         "articles/article_detail.html",
-        {"article": article, "similar": similar},
+        {"article": article, "similar": similar, "preview": preview},
     )
+    if preview:
+        # Nobody may cache or index a story that is not (yet) public.
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@staff_member_required
+def article_preview(request, pk):
+    """Staff see any story, at any status, as the public page will show it."""
+    if not request.user.has_perm("articles.view_article"):
+        raise PermissionDenied
+    article = get_object_or_404(Article.objects.for_detail(preview=True), pk=pk)
+    return render_story(request, article, preview=workflow.state_label(article))
+
+
+def article_preview_by_link(request, token):
+    """A signed, expiring preview for someone without an account."""
+    try:
+        article = article_from_preview_token(token)
+    except signing.SignatureExpired:
+        response = render(request, "articles/preview_expired.html", status=410)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+    except (signing.BadSignature, Article.DoesNotExist):
+        raise Http404("No such preview") from None
+    return render_story(request, article, preview=workflow.state_label(article))

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "taggit",
+    "reversion",
     "django_prose_editor",
     "articles",
     "tags",
@@ -211,6 +212,8 @@ NEWSROOM_LATEST_PER_SECTION = int(os.environ.get("NEWSROOM_LATEST_PER_SECTION", 
 NEWSROOM_SIMILAR_STORIES = int(os.environ.get("NEWSROOM_SIMILAR_STORIES", "5"))
 NEWSROOM_TRENDING_TAGS = int(os.environ.get("NEWSROOM_TRENDING_TAGS", "10"))
 NEWSROOM_TRENDING_DAYS = int(os.environ.get("NEWSROOM_TRENDING_DAYS", "7"))
+NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", "48"))
+NEWSROOM_PRESENCE_MINUTES = int(os.environ.get("NEWSROOM_PRESENCE_MINUTES", "5"))
 NEWSROOM_TRENDING_CACHE_SECONDS = int(
     os.environ.get("NEWSROOM_TRENDING_CACHE_SECONDS", "300")
 )

@@ -52,6 +52,7 @@ class TagAdmin(admin.ModelAdmin):
     ]
     list_editable = ["strip_position", "is_hidden_from_strip"]
     list_filter = ["is_hidden_from_strip"]
+    ordering = ["name"]
     search_fields = ["name", "slug", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "description", "strip_position", "is_hidden_from_strip"]

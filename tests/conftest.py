@@ -45,3 +45,14 @@ def editor_client(client, editor):
 def journalist_client(client, journalist):
     client.force_login(journalist)
     return client
+
+
+@pytest.fixture
+def roles(db):
+    """The newsroom's groups. Browser tests flush the database between tests,
+    taking the data migration's rows with them, so they are made again here."""
+    from django.contrib.auth.models import Group, Permission
+
+    from articles.roles import roles_sync
+
+    roles_sync(Group, Permission)

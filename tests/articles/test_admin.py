@@ -69,7 +69,10 @@ def test_journalist_crafted_publish_post_is_refused(journalist_client):
 
     article = Article.objects.get()
     assert article.status == Status.DRAFT
-    assert "Only editors can publish or unpublish stories." in response.content.decode()
+    assert (
+        "Only editors can publish, schedule or unpublish stories."
+        in response.content.decode()
+    )
 
 
 def test_publishing_without_a_byline_is_refused_with_a_message(editor_client):

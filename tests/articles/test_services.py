@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from articles.models import Status
@@ -17,9 +16,8 @@ def test_editor_publishes_and_the_action_is_logged(editor):
     story.refresh_from_db()
     assert story.status == Status.PUBLISHED
     assert story.is_live
-    entry = LogEntry.objects.get(object_id=str(story.pk))
-    assert entry.user == editor
-    assert entry.change_message == "Published."
+    event = story.events.get()
+    assert (event.actor, event.action) == (editor, "published")
 
 
 def test_journalist_cannot_publish_or_unpublish(journalist):

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
@@ -10,7 +10,17 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from articles import demo_content
-from articles.models import Article, Author, Byline, LeadIn, Section, Status
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    FrontPageSlot,
+    LeadIn,
+    RelatedLink,
+    Section,
+    Status,
+)
 
 # Demo only: these passwords are printed in the README and must never reach
 # a production database.
@@ -22,57 +32,45 @@ DEMO_STAFF = [
     ("moderator", "cupure-moderator", "Moderators", False),
 ]
 
-GROUP_PERMISSIONS = {
-    "Editors": [
-        ("articles", "add_article"),
-        ("articles", "change_article"),
-        ("articles", "delete_article"),
-        ("articles", "view_article"),
-        ("articles", "publish_article"),
-        ("articles", "add_byline"),
-        ("articles", "change_byline"),
-        ("articles", "delete_byline"),
-        ("articles", "view_byline"),
-        ("articles", "add_section"),
-        ("articles", "change_section"),
-        ("articles", "view_section"),
-        ("articles", "add_author"),
-        ("articles", "change_author"),
-        ("articles", "view_author"),
-        ("articles", "add_leadin"),
-        ("articles", "change_leadin"),
-        ("articles", "delete_leadin"),
-        ("articles", "view_leadin"),
-        ("tags", "add_tag"),
-        ("tags", "change_tag"),
-        ("tags", "delete_tag"),
-        ("tags", "view_tag"),
-        ("tags", "add_tagalias"),
-        ("tags", "change_tagalias"),
-        ("tags", "delete_tagalias"),
-        ("tags", "view_tagalias"),
-        ("tags", "view_tagredirect"),
-    ],
-    "Journalists": [
-        ("articles", "add_article"),
-        ("articles", "change_article"),
-        ("articles", "view_article"),
-        ("articles", "add_byline"),
-        ("articles", "change_byline"),
-        ("articles", "delete_byline"),
-        ("articles", "view_byline"),
-        ("articles", "view_section"),
-        ("articles", "view_author"),
-        ("articles", "view_leadin"),
-        ("tags", "add_tag"),
-        ("tags", "view_tag"),
-    ],
-    "Moderators": [],
-}
+# Stories at other points of the workflow, so every state can be seen.
+DEMO_WORKFLOW = [
+    {
+        "slug": "port-callis-ferry-timetable-draft",
+        "headline": "Ferry timetable for the winter season still unsettled",
+        "dek": "Operators want fewer crossings; island councils want more.",
+        "section": "business",
+        "status": Status.IN_REVIEW,
+        "hours": None,
+        "body": [
+            ("", "The winter timetable for the Amber Strait ferries is late."),
+            (
+                "Why it matters:",
+                "Island schools and clinics plan their weeks around the crossings.",
+            ),
+        ],
+    },
+    {
+        "slug": "glacier-survey-results-due",
+        "headline": "Glacier survey results due after a summer on the ice",
+        "dek": "The Skardo field team returns with three months of measurements.",
+        "section": "science",
+        "status": Status.PUBLISHED,
+        "hours": -3,  # scheduled: goes live in three hours
+        "body": [
+            ("", "The Skardo field team publishes its survey this afternoon."),
+            ("What's next:", "A public briefing follows at the university."),
+        ],
+    },
+]
+
+DEMO_CORRECTION = (
+    "An earlier version of this story gave the wrong day for the talks' end. "
+    "They ended on Thursday."
+)
 
 
-def story_body(story: dict, go_deeper: Article) -> str:
-    paragraphs = format_html_join(
+def story_body(story: dict) -> str:
+    return format_html_join(
         "",
         "<p>{}{}</p>",
         (
@@ -84,11 +82,6 @@ def story_body(story: dict, go_deeper: Article) -> str:
             )
             for lead_in, text in story["body"]
         ),
-    )
-    return paragraphs + format_html(
-        '<p><strong class="lead-in">Go deeper:</strong> <a href="{}">{}</a></p>',
-        go_deeper.get_absolute_url(),
-        go_deeper.headline,
     )
 
 
@@ -127,6 +120,7 @@ class Command(BaseCommand):
                     "published_at": now - timedelta(hours=data["hours_ago"]),
                 },
             )
+            article.body = story_body(data)
             article.headline = data["headline"]
             article.dek = data["dek"]
             article.section = sections[data["section"]]
@@ -141,18 +135,20 @@ class Command(BaseCommand):
             article.tags.set(data["tags"])
             articles[data["slug"]] = article
 
-        # Bodies link to each other ("Go deeper:"), so they go in once every
-        # story has its address.
+        # Stories link to each other ("Go deeper:") once they all exist.
         for data in demo_content.STORIES:
-            article = articles[data["slug"]]
-            article.body = story_body(data, articles[data["go_deeper"]])
-            article.save(update_fields=["body"])
+            RelatedLink.objects.update_or_create(
+                article=articles[data["slug"]],
+                position=0,
+                defaults={"target": articles[data["go_deeper"]]},
+            )
 
         # Demo stories were written once; they show no "Updated" time.
         Article.objects.filter(pk__in=[a.pk for a in articles.values()]).update(
             updated_at=F("published_at")
         )
         self._load_staff(authors)
+        self._load_workflow(sections, authors, articles)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {len(sections)} sections, {len(authors)} authors, "
@@ -167,14 +163,41 @@ class Command(BaseCommand):
         for username, password, group, _superuser in DEMO_STAFF:
             self.stdout.write(f"  {username:<11} {password:<18} {group or 'superuser'}")
 
-    def _load_staff(self, authors):
-        user_model = get_user_model()
-        for group_name, codenames in GROUP_PERMISSIONS.items():
-            group, _ = Group.objects.get_or_create(name=group_name)
-            group.permissions.set(
-                Permission.objects.get(content_type__app_label=app, codename=codename)
-                for app, codename in codenames
+    def _load_workflow(self, sections, authors, articles):
+        """A story in review, a scheduled one, a correction, a curated lead."""
+        journalist = get_user_model().objects.get(username="journalist")
+        editor = get_user_model().objects.get(username="editor")
+        now = timezone.now()
+        for data in DEMO_WORKFLOW:
+            article, _ = Article.objects.update_or_create(
+                slug=data["slug"],
+                defaults={
+                    "headline": data["headline"],
+                    "dek": data["dek"],
+                    "section": sections[data["section"]],
+                    "status": data["status"],
+                    "published_at": (
+                        now - timedelta(hours=data["hours"])
+                        if data["hours"] is not None
+                        else None
+                    ),
+                    "body": story_body(data),
+                    "created_by": journalist,
+                },
             )
+            Byline.objects.get_or_create(
+                article=article, author=next(iter(authors.values()))
+            )
+        lead = articles[demo_content.STORIES[0]["slug"]]
+        if not lead.corrections.exists():
+            Correction.objects.create(
+                article=lead, text=DEMO_CORRECTION, created_by=editor
+            )
+        FrontPageSlot.objects.update_or_create(position=0, defaults={"article": lead})
+
+    def _load_staff(self, authors):
+        # The roles and their permissions come from migrations.
+        user_model = get_user_model()
         for username, password, group_name, is_superuser in DEMO_STAFF:
             user, _ = user_model.objects.get_or_create(username=username)
             user.email = f"{username}@cupure.example"
@@ -183,7 +206,8 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             if group_name:
-                user.groups.set([Group.objects.get(name=group_name)])
+                group, _ = Group.objects.get_or_create(name=group_name)
+                user.groups.set([group])
         # The demo journalist writes under the first demo byline.
         first_author = next(iter(authors.values()))
         if first_author.user_id is None:

@@ -1,0 +1,63 @@
+"""The newsroom's roles and their exact permissions.
+
+A data migration creates them; run `roles_sync()` again (from a new
+migration) whenever this list changes. Moderators belong to the comments app.
+"""
+
+JOURNALISTS = [
+    ("articles", "add_article"),
+    ("articles", "change_article"),
+    ("articles", "view_article"),
+    ("articles", "add_byline"),
+    ("articles", "change_byline"),
+    ("articles", "delete_byline"),
+    ("articles", "view_byline"),
+    ("articles", "add_relatedlink"),
+    ("articles", "change_relatedlink"),
+    ("articles", "delete_relatedlink"),
+    ("articles", "view_relatedlink"),
+    ("articles", "view_correction"),
+    ("articles", "view_section"),
+    ("articles", "view_author"),
+    ("articles", "view_leadin"),
+    ("tags", "add_tag"),
+    ("tags", "view_tag"),
+]
+
+EDITORS = JOURNALISTS + [
+    ("articles", "delete_article"),
+    ("articles", "publish_article"),
+    ("articles", "add_correction"),
+    ("articles", "change_correction"),
+    ("articles", "view_articleevent"),
+    ("articles", "add_section"),
+    ("articles", "change_section"),
+    ("articles", "add_author"),
+    ("articles", "change_author"),
+    ("articles", "add_leadin"),
+    ("articles", "change_leadin"),
+    ("articles", "delete_leadin"),
+    ("articles", "add_frontpageslot"),
+    ("articles", "change_frontpageslot"),
+    ("articles", "delete_frontpageslot"),
+    ("articles", "view_frontpageslot"),
+    ("tags", "change_tag"),
+    ("tags", "delete_tag"),
+    ("tags", "add_tagalias"),
+    ("tags", "change_tagalias"),
+    ("tags", "delete_tagalias"),
+    ("tags", "view_tagalias"),
+    ("tags", "view_tagredirect"),
+]
+
+ROLES = {"Journalists": JOURNALISTS, "Editors": EDITORS}
+
+
+def roles_sync(group_model, permission_model) -> None:
+    """Create or update the groups to have exactly these permissions."""
+    for name, codenames in ROLES.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        group.permissions.set(
+            permission_model.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in codenames
+        )
