@@ -256,6 +256,8 @@ class ArticleAdmin(VersionAdmin):
     inlines = [BylineInline, RelatedLinkInline, CorrectionInline, ArticleEventInline]
     actions = ["publish_selected", "unpublish_selected"]
     history_latest_first = True
+    # Deleted stories are not recovered from here (deleting is for editors).
+    change_list_template = None
 
     class Media:
         css = {"all": ["articles/admin/editor.css"]}
