@@ -8,12 +8,13 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import workflow
+from articles import imaging, workflow
 from articles.diff import revision_diff
 from articles.models import (
     Article,
@@ -22,6 +23,7 @@ from articles.models import (
     Byline,
     Correction,
     FrontPageSlot,
+    Image,
     LeadIn,
     RelatedLink,
     Section,
@@ -38,7 +40,10 @@ from articles.services import (
     article_restore,
     article_saved,
     article_transition,
+    image_create,
+    image_update,
 )
+from articles.templatetags.articles_extras import picture
 from articles.workflow import Action
 from tags.forms import TagAutocompleteWidget
 
@@ -86,6 +91,166 @@ class FrontPageSlotAdmin(admin.ModelAdmin):
     @admin.display(description=_("story state"))
     def article_state(self, slot):
         return workflow.state_label(slot.article)
+
+
+class ImageAdminForm(forms.ModelForm):
+    upload = forms.FileField(
+        label=_("Picture file"),
+        help_text=_(
+            "JPEG, PNG, WebP or GIF. Location and camera data are removed; caption "
+            "and credit are read from the file when you leave them empty."
+        ),
+    )
+
+    class Meta:
+        model = Image
+        fields = [
+            "title",
+            "alt_text",
+            "is_decorative",
+            "caption",
+            "credit",
+            "focal_x",
+            "focal_y",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["upload"]
+        for name in ("focal_x", "focal_y") & self.fields.keys():
+            self.fields[name].widget.attrs.update(
+                {"step": "0.01", "min": "0", "max": "1", "class": "focal-input"}
+            )
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        imaging.check_size(upload.size)  # before reading it into memory
+        return imaging.check_and_clean(upload.name, upload.read())
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("alt_text", "").strip() and not cleaned.get("is_decorative"):
+            self.add_error(
+                "alt_text",
+                _(
+                    "Describe the picture for readers who can't see it, or mark it "
+                    "decorative."
+                ),
+            )
+        return cleaned
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = ["thumbnail", "title", "credit", "dimensions", "uploaded_at"]
+    list_display_links = ["thumbnail", "title"]
+    search_fields = ["title", "alt_text", "caption", "credit"]
+    list_filter = ["format", "is_decorative"]
+    date_hierarchy = "uploaded_at"
+    readonly_fields = [
+        "focal_picker",
+        "dimensions",
+        "uploaded_by",
+        "uploaded_at",
+        "body_url",
+    ]
+    list_per_page = 50
+
+    class Media:
+        css = {"all": ["articles/admin/images.css"]}
+        js = ["articles/admin/focal-point.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (
+                    None,
+                    {
+                        "fields": [
+                            "upload",
+                            "title",
+                            "alt_text",
+                            "is_decorative",
+                            "caption",
+                            "credit",
+                        ]
+                    },
+                )
+            ]
+        return [
+            (None, {"fields": ["focal_picker", "focal_x", "focal_y"]}),
+            (
+                None,
+                {"fields": ["title", "alt_text", "is_decorative", "caption", "credit"]},
+            ),
+            (
+                _("File"),
+                {"fields": ["dimensions", "uploaded_by", "uploaded_at", "body_url"]},
+            ),
+        ]
+
+    @admin.display(description=_("picture"))
+    def thumbnail(self, image):
+        return picture(image, "1:1", sizes="4rem", css_class="library-thumb")
+
+    @admin.display(description=_("size"))
+    def dimensions(self, image):
+        return f"{image.width} × {image.height} px, {image.format}"
+
+    @admin.display(description=_("focal point"))
+    def focal_picker(self, image):
+        rendition = image.rendition("original", 800) or {"url": image.file.url}
+        return format_html(
+            '<div class="focal-picker" data-x="id_focal_x" data-y="id_focal_y">'
+            '<img src="{}" alt="" draggable="false">'
+            '<span class="focal-picker__marker" aria-hidden="true"></span></div>'
+            '<p class="help">{}</p>',
+            rendition["url"],
+            _("Click the most important point: every crop keeps it in view."),
+        )
+
+    @admin.display(description=_("address for the story body"))
+    def body_url(self, image):
+        rendition = image.rendition("original", 1200)
+        return rendition["url"] if rendition else image.file.url
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            focal_changed = {"focal_x", "focal_y"} & set(form.changed_data)
+            image_update(image=obj, by=request.user, focal_changed=bool(focal_changed))
+            return
+        fields = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name in ImageAdminForm.Meta.fields
+        }
+        created = image_create(
+            upload=form.cleaned_data["upload"], by=request.user, **fields
+        )
+        obj.pk = created.pk
+        obj.__dict__.update(created.__dict__)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/preview.json",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_image_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk):
+        """What the story form shows for a chosen hero image."""
+        image = get_object_or_404(Image, pk=pk)
+        if not self.has_view_permission(request, image):
+            raise PermissionDenied
+        rendition = image.rendition("16:9", 480) or {"url": image.file.url}
+        return JsonResponse(
+            {"url": rendition["url"], "alt": image.alt_text, "credit": image.credit}
+        )
 
 
 class BylineInline(admin.TabularInline):
@@ -175,6 +340,8 @@ class ArticleAdminForm(forms.ModelForm):
             "section",
             "body",
             "tags",
+            "hero_image",
+            "hero_caption",
             "source_name",
             "source_url",
         ]
@@ -251,8 +418,14 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["headline", "dek", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section"]
-    readonly_fields = ["state", "published_at", "created_at", "updated_at"]
+    autocomplete_fields = ["section", "hero_image"]
+    readonly_fields = [
+        "state",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "hero_preview",
+    ]
     inlines = [BylineInline, RelatedLinkInline, CorrectionInline, ArticleEventInline]
     actions = ["publish_selected", "unpublish_selected"]
     history_latest_first = True
@@ -261,7 +434,7 @@ class ArticleAdmin(VersionAdmin):
 
     class Media:
         css = {"all": ["articles/admin/editor.css"]}
-        js = ["articles/admin/presence.js"]
+        js = ["articles/admin/presence.js", "articles/admin/hero-preview.js"]
 
     def get_fieldsets(self, request, obj=None):
         publishing = ["state", "published_at", "created_at", "updated_at"]
@@ -281,6 +454,10 @@ class ArticleAdmin(VersionAdmin):
                         "loaded_version",
                     ]
                 },
+            ),
+            (
+                _("Hero image"),
+                {"fields": ["hero_image", "hero_preview", "hero_caption"]},
             ),
             (
                 _("Syndication"),
@@ -303,6 +480,15 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description=_("authors"))
     def author_names(self, article):
         return ", ".join(author.name for author in article.byline_authors)
+
+    @admin.display(description=_("preview"))
+    def hero_preview(self, article):
+        image = article.hero_image
+        return format_html(
+            '<div class="hero-preview" data-preview-url="{}">{}</div>',
+            reverse("admin:articles_image_preview", args=[0]),
+            picture(image, "16:9", sizes="20rem") if image else "",
+        )
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, article):

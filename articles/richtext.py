@@ -6,6 +6,7 @@ crafted POST cannot store more than the editor can produce.
 """
 
 import nh3
+from django.conf import settings
 from django_prose_editor.config import add_allowed_classes, add_tags_and_attributes
 
 LEAD_IN_CLASS = "lead-in"
@@ -21,11 +22,26 @@ BODY_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "HorizontalRule": True,
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
     "LeadIn": True,
 }
 
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Pictures in the body come from our own library, never from elsewhere
+    (no tracking pixels, no mixed content)."""
+    if tag == "img" and attribute == "src":
+        return value if value.startswith(settings.MEDIA_URL) else None
+    return value
+
+
 _cleaner = nh3.Cleaner(
     tags={
+        "figure",
+        "figcaption",
+        "img",
         "p",
         "br",
         "strong",
@@ -39,7 +55,12 @@ _cleaner = nh3.Cleaner(
         "blockquote",
         "hr",
     },
-    attributes={"a": {"href", "title"}, "ol": {"start"}},
+    attributes={
+        "a": {"href", "title"},
+        "ol": {"start"},
+        "img": {"src", "alt", "width", "height"},
+    },
+    attribute_filter=_keep_attribute,
     allowed_classes={"strong": {LEAD_IN_CLASS}},
     url_schemes={"http", "https", "mailto"},
     link_rel="noopener noreferrer",

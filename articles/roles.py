@@ -4,6 +4,8 @@ A data migration creates them; run `roles_sync()` again (from a new
 migration) whenever this list changes. Moderators belong to the comments app.
 """
 
+from django.db.models import Q
+
 JOURNALISTS = [
     ("articles", "add_article"),
     ("articles", "change_article"),
@@ -20,12 +22,16 @@ JOURNALISTS = [
     ("articles", "view_section"),
     ("articles", "view_author"),
     ("articles", "view_leadin"),
+    ("articles", "add_image"),
+    ("articles", "change_image"),
+    ("articles", "view_image"),
     ("tags", "add_tag"),
     ("tags", "view_tag"),
 ]
 
 EDITORS = JOURNALISTS + [
     ("articles", "delete_article"),
+    ("articles", "delete_image"),
     ("articles", "publish_article"),
     ("articles", "add_correction"),
     ("articles", "change_correction"),
@@ -54,10 +60,26 @@ ROLES = {"Journalists": JOURNALISTS, "Editors": EDITORS}
 
 
 def roles_sync(group_model, permission_model) -> None:
-    """Create or update the groups to have exactly these permissions."""
+    """Create or update the groups to have exactly these permissions.
+
+    In an early migration some models (and so permissions) don't exist yet;
+    the migration that adds them runs this again.
+    """
     for name, codenames in ROLES.items():
         group, _ = group_model.objects.get_or_create(name=name)
-        group.permissions.set(
-            permission_model.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in codenames
-        )
+        wanted = Q()
+        for app, codename in codenames:
+            wanted |= Q(content_type__app_label=app, codename=codename)
+        group.permissions.set(permission_model.objects.filter(wanted))
+
+
+def roles_migrate(apps, schema_editor) -> None:
+    """For data migrations: bring the roles up to date with the lists above."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally made after all migrations; make them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    roles_sync(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

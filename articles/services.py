@@ -7,19 +7,22 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles import workflow
+from articles import imaging, workflow
 from articles.models import (
     Article,
     ArticleEvent,
     ArticleSlugHistory,
     Correction,
     EditPresence,
+    Image,
     Status,
 )
 from articles.workflow import Action
@@ -323,3 +326,66 @@ def article_restore(*, article: Article, version, by: AbstractBaseUser) -> Artic
         article=article, action=ArticleEvent.Action.RESTORED, by=by, note=comment
     )
     return article
+
+
+# --- Images -------------------------------------------------------------------------
+
+
+def _rendition_name(image: Image, spec: dict) -> str:
+    ratio = spec["ratio"].replace(":", "x")
+    return f"images/renditions/{image.pk}/{ratio}-{spec['width']}.{spec['format']}"
+
+
+def image_generate_renditions(*, image: Image) -> Image:
+    """Cut and store every rendition once; templates only read `renditions`."""
+    with image.file.open("rb") as original:
+        content = original.read()
+    stored = []
+    old_names = [spec["name"] for spec in image.renditions]
+    for spec, data in imaging.renditions(content, (image.focal_x, image.focal_y)):
+        name = _rendition_name(image, spec)
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        saved = default_storage.save(name, ContentFile(data))
+        stored.append(spec | {"name": saved, "url": default_storage.url(saved)})
+    for name in set(old_names) - {spec["name"] for spec in stored}:
+        default_storage.delete(name)
+    image.renditions = stored
+    Image.objects.filter(pk=image.pk).update(renditions=stored)
+    return image
+
+
+@transaction.atomic
+def image_create(*, upload: imaging.Upload, by: AbstractBaseUser, **fields) -> Image:
+    """Store a checked, cleaned upload and its renditions. Caption and credit
+    the editor left empty come from the file."""
+    if not by.has_perm("articles.add_image"):
+        raise PermissionDenied(_("You cannot add images."))
+    fields.setdefault("caption", "")
+    fields.setdefault("credit", "")
+    image = Image(
+        width=upload.width,
+        height=upload.height,
+        format=upload.format,
+        uploaded_by=by,
+        **fields,
+    )
+    image.caption = image.caption or upload.caption
+    image.credit = image.credit or upload.credit
+    image.file.save(
+        f"upload{upload.extension}", ContentFile(upload.content), save=False
+    )
+    image.full_clean()
+    image.save()
+    image_generate_renditions(image=image)
+    return image
+
+
+def image_update(*, image: Image, by: AbstractBaseUser, focal_changed: bool) -> Image:
+    if not by.has_perm("articles.change_image"):
+        raise PermissionDenied(_("You cannot change images."))
+    image.full_clean()
+    image.save()
+    if focal_changed or not image.renditions:
+        image_generate_renditions(image=image)
+    return image

@@ -1,17 +1,8 @@
 """The newsroom's roles. Moderators are created by the comments app."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from articles.roles import roles_sync
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally made after all migrations; make them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    roles_sync(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from articles.roles import roles_migrate
 
 
 class Migration(migrations.Migration):
@@ -22,4 +13,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(roles_migrate, migrations.RunPython.noop)]

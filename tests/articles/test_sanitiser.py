@@ -60,7 +60,7 @@ FORBIDDEN = [
     "<meta",
     "<link",
     "<base",
-    "<img",
+    "src=",
     "<!--",
     "evil",
 ]
@@ -89,6 +89,19 @@ def test_editor_markup_survives_intact():
     assert (
         '<a href="https://cupure.example/world/" rel="noopener noreferrer">' in cleaned
     )
+
+
+def test_body_pictures_must_come_from_our_media(settings):
+    settings.MEDIA_URL = "/media/"
+    body = (
+        '<figure><img src="/media/images/renditions/1/16x9-800.jpeg" alt="Boats">'
+        "<figcaption>Boats at dawn.</figcaption></figure>"
+        '<img src="https://tracker.example/pixel.gif" alt="">'
+    )
+    cleaned = sanitize_body(body)
+    assert '<img src="/media/images/renditions/1/16x9-800.jpeg" alt="Boats">' in cleaned
+    assert "<figcaption>Boats at dawn.</figcaption>" in cleaned
+    assert "tracker.example" not in cleaned
 
 
 def test_only_the_lead_in_class_is_kept():

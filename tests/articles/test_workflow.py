@@ -22,6 +22,7 @@ from articles.models import (
     RelatedLink,
     Status,
 )
+from articles.roles import EDITORS, JOURNALISTS
 from articles.services import (
     article_correct,
     article_from_preview_token,
@@ -69,6 +70,9 @@ def test_roles_exist_with_their_permissions():
     assert "add_correction" not in journalist_perms
     assert {"publish_article", "add_correction", "change_frontpageslot"} <= editor_perms
     assert journalist_perms < editor_perms
+    # Every listed permission exists: none was silently skipped.
+    assert len(journalist_perms) == len(JOURNALISTS)
+    assert len(editor_perms) == len(set(EDITORS))
 
 
 # --- Transitions -------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import io
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -8,19 +9,24 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from PIL import Image as PILImage
+from PIL import ImageDraw
 
 from articles import demo_content
+from articles.imaging import check_and_clean
 from articles.models import (
     Article,
     Author,
     Byline,
     Correction,
     FrontPageSlot,
+    Image,
     LeadIn,
     RelatedLink,
     Section,
     Status,
 )
+from articles.services import image_create
 
 # Demo only: these passwords are printed in the README and must never reach
 # a production database.
@@ -62,6 +68,73 @@ DEMO_WORKFLOW = [
         ],
     },
 ]
+
+# Demo pictures are drawn here (our own illustrations, nothing downloaded):
+# (title, alt text, sky colour, sea colour, sun position).
+DEMO_PICTURES = [
+    (
+        "Strait at dusk",
+        "Illustration: a red sun low over a dark strait",
+        (214, 120, 84),
+        (38, 62, 92),
+        (0.72, 0.42),
+    ),
+    (
+        "Harbour morning",
+        "Illustration: pale morning light over a calm harbour",
+        (236, 208, 160),
+        (70, 110, 140),
+        (0.25, 0.38),
+    ),
+    (
+        "Winter sea",
+        "Illustration: a grey winter sky above a cold sea",
+        (176, 186, 196),
+        (52, 70, 84),
+        (0.5, 0.3),
+    ),
+    (
+        "Summer heat",
+        "Illustration: a blazing sun over a dry plain",
+        (247, 182, 72),
+        (150, 104, 60),
+        (0.6, 0.28),
+    ),
+    (
+        "Glacier light",
+        "Illustration: blue ice under a white sky",
+        (226, 236, 242),
+        (110, 160, 190),
+        (0.35, 0.35),
+    ),
+    (
+        "Night port",
+        "Illustration: a yellow moon above a dark port",
+        (28, 36, 64),
+        (14, 20, 34),
+        (0.8, 0.25),
+    ),
+]
+
+
+def draw_picture(sky, sea, sun) -> bytes:
+    """A simple horizon scene: sky gradient, sun, sea."""
+    width, height = 1600, 1000
+    picture = PILImage.new("RGB", (width, height), sky)
+    draw = ImageDraw.Draw(picture)
+    horizon = int(height * 0.62)
+    for y in range(horizon):
+        shade = 0.75 + 0.25 * y / horizon
+        draw.line([(0, y), (width, y)], fill=tuple(int(c * shade) for c in sky))
+    x, y, r = int(sun[0] * width), int(sun[1] * height), 90
+    draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 236, 200))
+    draw.rectangle([0, horizon, width, height], fill=sea)
+    for line in range(horizon + 20, height, 36):
+        draw.line([(0, line), (width, line)], fill=tuple(min(255, c + 18) for c in sea))
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
 
 DEMO_CORRECTION = (
     "An earlier version of this story gave the wrong day for the talks' end. "
@@ -188,12 +261,31 @@ class Command(BaseCommand):
             Byline.objects.get_or_create(
                 article=article, author=next(iter(authors.values()))
             )
+        self._load_pictures(editor, articles)
         lead = articles[demo_content.STORIES[0]["slug"]]
         if not lead.corrections.exists():
             Correction.objects.create(
                 article=lead, text=DEMO_CORRECTION, created_by=editor
             )
         FrontPageSlot.objects.update_or_create(position=0, defaults={"article": lead})
+
+    def _load_pictures(self, editor, articles):
+        """Hero pictures for the newest stories, drawn once."""
+        stories = list(articles.values())
+        for index, (title, alt, sky, sea, sun) in enumerate(DEMO_PICTURES):
+            image = Image.objects.filter(title=title).first()
+            if image is None:
+                upload = check_and_clean("demo.jpg", draw_picture(sky, sea, sun))
+                image = image_create(
+                    upload=upload,
+                    by=editor,
+                    title=title,
+                    alt_text=alt,
+                    credit="Cupure graphics desk",
+                    focal_x=sun[0],
+                    focal_y=sun[1],
+                )
+            Article.objects.filter(pk=stories[index * 2].pk).update(hero_image=image)
 
     def _load_staff(self, authors):
         # The roles and their permissions come from migrations.
