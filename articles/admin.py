@@ -342,6 +342,7 @@ class ArticleAdminForm(forms.ModelForm):
             "tags",
             "hero_image",
             "hero_caption",
+            "comments_mode",
             "source_name",
             "source_url",
         ]
@@ -437,7 +438,13 @@ class ArticleAdmin(VersionAdmin):
         js = ["articles/admin/presence.js", "articles/admin/hero-preview.js"]
 
     def get_fieldsets(self, request, obj=None):
-        publishing = ["state", "published_at", "created_at", "updated_at"]
+        publishing = [
+            "state",
+            "published_at",
+            "comments_mode",
+            "created_at",
+            "updated_at",
+        ]
         if workflow.is_editor(request.user):
             publishing.insert(0, "go_live_at")
         return [

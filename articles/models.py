@@ -12,6 +12,7 @@ from django.db.models import (
     Count,
     F,
     FloatField,
+    OuterRef,
     Prefetch,
     Q,
     Subquery,
@@ -20,7 +21,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Lower, RowNumber
+from django.db.models.functions import Coalesce, Lower, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -30,6 +31,8 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
+from comments.models import CommentStatus
+from comments.models import Mode as CommentsMode
 from tags.managers import NormalizingTaggableManager
 from tags.models import Tag, TaggedArticle
 
@@ -258,12 +261,34 @@ class ArticleQuerySet(models.QuerySet):
         """Published with a go-live time still to come."""
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def with_comment_counts(self):
+        """Annotate `comment_count`: approved comments, in the same query."""
+        from comments.models import Comment
+
+        approved = (
+            Comment.objects.filter(
+                article=OuterRef("pk"), status=CommentStatus.APPROVED
+            )
+            .order_by()
+            .values("article")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(comment_count=Coalesce(Subquery(approved), 0))
+
     def for_listing(self):
-        """The joins a story card needs: section, hero image, ordered bylines."""
-        return self.select_related("section", "hero_image").prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=Byline.objects.select_related("author").order_by("position"),
+        """What a story card needs: section, hero image, ordered bylines and
+        the approved comment count."""
+        return (
+            self.with_comment_counts()
+            .select_related("section", "hero_image")
+            .prefetch_related(
+                Prefetch(
+                    "bylines",
+                    queryset=Byline.objects.select_related("author").order_by(
+                        "position"
+                    ),
+                )
             )
         )
 
@@ -493,6 +518,13 @@ class Article(models.Model):
         symmetrical=False,
         blank=True,
         related_name="+",
+    )
+    comments_mode = models.CharField(
+        _("comments"),
+        max_length=20,
+        choices=CommentsMode,
+        default=CommentsMode.SITE_DEFAULT,
+        help_text=_("Close or pre-moderate comments on a sensitive story."),
     )
     tags = TaggableManager(
         verbose_name=_("tags"),

@@ -1,7 +1,7 @@
 """The newsroom's roles and their exact permissions.
 
 A data migration creates them; run `roles_sync()` again (from a new
-migration) whenever this list changes. Moderators belong to the comments app.
+migration) whenever these lists change.
 """
 
 from django.db.models import Q
@@ -56,7 +56,21 @@ EDITORS = JOURNALISTS + [
     ("tags", "view_tagredirect"),
 ]
 
-ROLES = {"Journalists": JOURNALISTS, "Editors": EDITORS}
+# Comments and nothing else: moderators cannot touch stories.
+MODERATORS = [
+    ("comments", "view_comment"),
+    ("comments", "change_comment"),
+    ("comments", "view_commentreport"),
+    ("comments", "view_moderationlog"),
+    ("comments", "view_readerprofile"),
+    ("comments", "change_readerprofile"),
+    ("comments", "add_bannedphrase"),
+    ("comments", "change_bannedphrase"),
+    ("comments", "delete_bannedphrase"),
+    ("comments", "view_bannedphrase"),
+]
+
+ROLES = {"Journalists": JOURNALISTS, "Editors": EDITORS, "Moderators": MODERATORS}
 
 
 def roles_sync(group_model, permission_model) -> None:

@@ -20,6 +20,8 @@ from articles.models import (
     Section,
 )
 from articles.services import article_from_preview_token
+from comments.forms import CommentForm
+from comments.threads import story_thread
 
 
 def paginate(request, queryset) -> Page:
@@ -150,7 +152,13 @@ def render_story(request, article, *, preview: str = ""):
     response = render(
         request,
         "articles/article_detail.html",
-        {"article": article, "similar": similar, "preview": preview},
+        {
+            "article": article,
+            "similar": similar,
+            "preview": preview,
+            "comment_form": CommentForm(),
+            **story_thread(request, article),
+        },
     )
     if preview:
         # Nobody may cache or index a story that is not (yet) public.

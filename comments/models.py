@@ -1,2 +1,286 @@
-# Comments arrive with the comments issue; the app exists so that its
-# migrations start from the project's first release.
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ReaderProfile(models.Model):
+    """What readers add to Django's user: the name shown on comments, a ban."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reader"
+    )
+    display_name = models.CharField(
+        _("display name"),
+        max_length=60,
+        help_text=_("Shown with every comment."),
+    )
+    banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
+    ban_reason = models.CharField(_("ban reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reader")
+        verbose_name_plural = _("readers")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("display_name"),
+                name="comments_reader_display_name_ci_unique",
+                violation_error_message=_("Another reader already uses this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
+
+
+class Mode(models.TextChoices):
+    SITE_DEFAULT = "default", _("Site default")
+    OPEN = "open", _("Open (checked after publication)")
+    PREMODERATED = "premoderated", _("Pre-moderated (checked before publication)")
+    CLOSED = "closed", _("Closed (no new comments)")
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SPAM = "spam", _("Spam")
+    DELETED = "deleted", _("Deleted by its author")
+
+
+# Waiting comments first, then reported ones, each oldest first.
+QUEUE_ORDER = [
+    models.Case(
+        models.When(status=CommentStatus.PENDING, then=0),
+        models.When(report_count__gt=0, then=1),
+        default=2,
+    ).asc(),
+    models.F("created_at").asc(),
+    models.F("pk").asc(),
+]
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=CommentStatus.APPROVED)
+
+    def visible_to(self, user):
+        """Approved comments, placeholders of deleted ones, and the reader's
+        own comments awaiting review."""
+        shown = Q(status__in=[CommentStatus.APPROVED, CommentStatus.DELETED])
+        if user.is_authenticated:
+            shown |= Q(author=user, status=CommentStatus.PENDING)
+        return self.filter(shown)
+
+    def for_thread(self):
+        return self.select_related("author__reader", "parent")
+
+    def for_queue(self):
+        """The moderation queue: waiting and reported first, then oldest."""
+        reports = Count("reports", distinct=True)
+        return (
+            self.select_related("article__section", "author__reader", "parent__author")
+            .annotate(
+                report_count=reports,
+                author_approved=Count(
+                    "author__comments",
+                    filter=Q(author__comments__status=CommentStatus.APPROVED),
+                    distinct=True,
+                ),
+                author_rejected=Count(
+                    "author__comments",
+                    filter=Q(
+                        author__comments__status__in=[
+                            CommentStatus.REJECTED,
+                            CommentStatus.SPAM,
+                        ]
+                    ),
+                    distinct=True,
+                ),
+            )
+            .order_by(*QUEUE_ORDER)
+        )
+
+
+class Comment(models.Model):
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("story"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    root = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The top-level comment of the thread (itself for top level)."),
+    )
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    body = models.TextField(
+        _("comment"), max_length=settings.NEWSROOM_COMMENT_MAX_LENGTH
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CommentStatus,
+        default=CommentStatus.PENDING,
+        editable=False,
+    )
+    hold_reason = models.CharField(_("why it is held"), max_length=200, blank=True)
+    notify_on_reply = models.BooleanField(_("email me replies"), default=False)
+    created_at = models.DateTimeField(_("posted at"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(
+                fields=["article", "status", "created_at"], name="comments_story_idx"
+            ),
+            models.Index(fields=["root", "created_at"], name="comments_thread_idx"),
+            models.Index(fields=["status", "created_at"], name="comments_queue_idx"),
+        ]
+
+    def __str__(self):
+        return self.body[:60]
+
+    def get_absolute_url(self):
+        return reverse("comments:thread", kwargs={"pk": self.pk})
+
+    @property
+    def author_name(self) -> str:
+        reader = getattr(self.author, "reader", None)
+        return reader.display_name if reader else self.author.get_username()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.status == CommentStatus.DELETED
+
+    @property
+    def can_still_edit_until(self):
+        from datetime import timedelta
+
+        return self.created_at + timedelta(
+            minutes=settings.NEWSROOM_COMMENT_EDIT_MINUTES
+        )
+
+
+class CommentReport(models.Model):
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="comments_report_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reporter} on {self.comment_id}: {self.reason[:40]}"
+
+
+class BannedPhrase(models.Model):
+    """Words or phrases that hold a comment for a moderator."""
+
+    phrase = models.CharField(
+        _("word or phrase"),
+        max_length=100,
+        help_text=_("Matched without regard to capitals, as whole words."),
+    )
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = _("held word or phrase")
+        verbose_name_plural = _("held words and phrases")
+        constraints = [
+            models.UniqueConstraint(Lower("phrase"), name="comments_phrase_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.phrase
+
+
+class ModerationLog(models.Model):
+    """Every moderation action: who, when, what, and the status before and after."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", _("approved")
+        REJECT = "reject", _("rejected")
+        SPAM = "spam", _("marked as spam")
+        HOLD = "hold", _("held automatically")
+        BAN = "ban", _("banned the reader")
+        UNBAN = "unban", _("lifted the ban")
+
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation",
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    old_status = models.CharField(_("before"), max_length=20, blank=True)
+    new_status = models.CharField(_("after"), max_length=20, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+
+    def __str__(self):
+        return f"{self.moderator or 'system'} {self.get_action_display()} at {self.at}"

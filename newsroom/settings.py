@@ -203,6 +203,10 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 # --- The newsroom -------------------------------------------------------------
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Cupure")
+# The public address, for links in emails.
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip(
+    "/"
+)
 NEWSROOM_SITE_TAGLINE = os.environ.get(
     "NEWSROOM_SITE_TAGLINE", "News in brief, told straight."
 )
@@ -218,4 +222,49 @@ NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", 
 NEWSROOM_PRESENCE_MINUTES = int(os.environ.get("NEWSROOM_PRESENCE_MINUTES", "5"))
 NEWSROOM_TRENDING_CACHE_SECONDS = int(
     os.environ.get("NEWSROOM_TRENDING_CACHE_SECONDS", "300")
+)
+
+# --- Comments and reader accounts ---------------------------------------------
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "articles:headlines"
+LOGOUT_REDIRECT_URL = "articles:headlines"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "news@cupure.example")
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("DJANGO_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+
+# open | premoderated | closed, unless a story says otherwise.
+NEWSROOM_COMMENTS_MODE = os.environ.get("NEWSROOM_COMMENTS_MODE", "open")
+NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = int(
+    os.environ.get("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS", "0")
+)
+NEWSROOM_COMMENT_MAX_LENGTH = int(os.environ.get("NEWSROOM_COMMENT_MAX_LENGTH", "3000"))
+NEWSROOM_COMMENT_MAX_DEPTH = int(os.environ.get("NEWSROOM_COMMENT_MAX_DEPTH", "3"))
+NEWSROOM_COMMENTS_PER_PAGE = int(os.environ.get("NEWSROOM_COMMENTS_PER_PAGE", "20"))
+NEWSROOM_COMMENT_EDIT_MINUTES = int(
+    os.environ.get("NEWSROOM_COMMENT_EDIT_MINUTES", "15")
+)
+NEWSROOM_COMMENT_MAX_LINKS = int(os.environ.get("NEWSROOM_COMMENT_MAX_LINKS", "2"))
+NEWSROOM_COMMENT_REPORTS_TO_HIDE = int(
+    os.environ.get("NEWSROOM_COMMENT_REPORTS_TO_HIDE", "3")
+)
+NEWSROOM_COMMENT_TRUSTED_AFTER = int(
+    os.environ.get("NEWSROOM_COMMENT_TRUSTED_AFTER", "5")
+)
+NEWSROOM_COMMENT_RATE_PER_ACCOUNT = int(
+    os.environ.get("NEWSROOM_COMMENT_RATE_PER_ACCOUNT", "5")
+)
+NEWSROOM_COMMENT_RATE_PER_IP = int(os.environ.get("NEWSROOM_COMMENT_RATE_PER_IP", "20"))
+NEWSROOM_COMMENT_RATE_WINDOW_SECONDS = 60
+NEWSROOM_COMMENT_IP_RETENTION_DAYS = int(
+    os.environ.get("NEWSROOM_COMMENT_IP_RETENTION_DAYS", "90")
 )

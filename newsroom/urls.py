@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("tags/", include("tags.urls")),
+    path("comments/", include("comments.urls")),
+    path("accounts/", include("comments.accounts_urls")),
 ]
 
 if settings.DEBUG:

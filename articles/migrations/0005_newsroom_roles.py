@@ -1,4 +1,4 @@
-"""The newsroom's roles. Moderators are created by the comments app."""
+"""The newsroom's roles."""
 
 from django.db import migrations
 

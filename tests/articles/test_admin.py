@@ -20,6 +20,7 @@ def story_form(section, author, **overrides):
         "tags": "harbour summit, veltria",
         "source_name": "",
         "source_url": "",
+        "comments_mode": "default",
         "bylines-TOTAL_FORMS": "1",
         "bylines-INITIAL_FORMS": "0",
         "bylines-MIN_NUM_FORMS": "0",

@@ -175,6 +175,7 @@ def change_form(story, **extra):
         "tags": "",
         "source_name": "",
         "source_url": "",
+        "comments_mode": story.comments_mode,
         "loaded_version": story.edit_version,
         "bylines-TOTAL_FORMS": "0",
         "bylines-INITIAL_FORMS": "0",

@@ -27,6 +27,8 @@ from articles.models import (
     Status,
 )
 from articles.services import image_create
+from comments.models import Comment, CommentStatus
+from comments.services import reader_sign_up
 
 # Demo only: these passwords are printed in the README and must never reach
 # a production database.
@@ -36,6 +38,23 @@ DEMO_STAFF = [
     ("editor", "cupure-editor", "Editors", False),
     ("journalist", "cupure-journalist", "Journalists", False),
     ("moderator", "cupure-moderator", "Moderators", False),
+]
+
+# A demo reader and a short discussion under the lead story.
+DEMO_READERS = [
+    ("reader@cupure.example", "cupure-reader", "Marta from Tessmund"),
+    ("second@cupure.example", "cupure-reader-2", "Jonas K."),
+]
+DEMO_COMMENTS = [
+    # (reader index, text, reply to index or None)
+    (
+        0,
+        "Fishing quotas were always going to be the sticking point. "
+        "Good to see the detail on the eastern channel.",
+        None,
+    ),
+    (1, "Does anyone know whether the ferry fees are part of the 14 points?", None),
+    (0, "They are: point 9, according to the draft published last week.", 1),
 ]
 
 # Stories at other points of the workflow, so every state can be seen.
@@ -235,6 +254,11 @@ class Command(BaseCommand):
         )
         for username, password, group, _superuser in DEMO_STAFF:
             self.stdout.write(f"  {username:<11} {password:<18} {group or 'superuser'}")
+        self.stdout.write(
+            "Demo reader accounts (demo only) — log in at /accounts/login/:"
+        )
+        for email, password, _name in DEMO_READERS:
+            self.stdout.write(f"  {email:<24} {password}")
 
     def _load_workflow(self, sections, authors, articles):
         """A story in review, a scheduled one, a correction, a curated lead."""
@@ -262,12 +286,38 @@ class Command(BaseCommand):
                 article=article, author=next(iter(authors.values()))
             )
         self._load_pictures(editor, articles)
+        self._load_discussion(articles[demo_content.STORIES[0]["slug"]])
         lead = articles[demo_content.STORIES[0]["slug"]]
         if not lead.corrections.exists():
             Correction.objects.create(
                 article=lead, text=DEMO_CORRECTION, created_by=editor
             )
         FrontPageSlot.objects.update_or_create(position=0, defaults={"article": lead})
+
+    def _load_discussion(self, story):
+        readers = []
+        for email, password, name in DEMO_READERS:
+            user = get_user_model().objects.filter(username=email).first()
+            if user is None:
+                user = reader_sign_up(email=email, password=password, display_name=name)
+            readers.append(user)
+        if Comment.objects.filter(article=story).exists():
+            return
+        posted = []
+        for reader, text, reply_to in DEMO_COMMENTS:
+            comment = Comment.objects.create(
+                article=story,
+                author=readers[reader],
+                parent=posted[reply_to] if reply_to is not None else None,
+                depth=1 if reply_to is not None else 0,
+                body=text,
+                status=CommentStatus.APPROVED,
+            )
+            comment.root_id = (
+                posted[reply_to].pk if reply_to is not None else comment.pk
+            )
+            comment.save(update_fields=["root"])
+            posted.append(comment)
 
     def _load_pictures(self, editor, articles):
         """Hero pictures for the newest stories, drawn once."""

@@ -1,0 +1,74 @@
+"""Reading a story's discussion: one page of top-level comments with every
+reply under them, in a constant number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+
+from comments.models import Comment
+from comments.services import comments_mode
+
+ORDERS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
+
+
+@dataclass
+class Node:
+    comment: Comment
+    replies: list["Node"] = field(default_factory=list)
+
+
+def _tree(roots: list[Comment], replies: list[Comment]) -> list[Node]:
+    children = defaultdict(list)
+    for reply in replies:
+        children[reply.parent_id].append(reply)
+
+    def grow(comment: Comment) -> Node:
+        return Node(comment, [grow(child) for child in children[comment.pk]])
+
+    return [grow(root) for root in roots]
+
+
+def story_thread(request, article) -> dict:
+    """Context for the comments under a story: three queries for the page."""
+    order = request.GET.get("corder")
+    order = order if order in ORDERS else "oldest"
+    roots = (
+        Comment.objects.filter(article=article, parent=None)
+        .visible_to(request.user)
+        .for_thread()
+        .order_by(*ORDERS[order])
+    )
+    paginator = Paginator(roots, settings.NEWSROOM_COMMENTS_PER_PAGE)
+    try:
+        number = int(request.GET.get("cpage", 1))
+    except ValueError:
+        number = 1
+    page: Page = paginator.get_page(max(number, 1))
+    page_roots = list(page.object_list)
+    replies = list(
+        Comment.objects.filter(root__in=[root.pk for root in page_roots], depth__gt=0)
+        .visible_to(request.user)
+        .for_thread()
+        .order_by("created_at", "pk")
+    )
+    return {
+        "comment_page": page,
+        "comment_tree": _tree(page_roots, replies),
+        "comment_order": order,
+        "comments_mode": comments_mode(article),
+    }
+
+
+def comment_subtree(request, comment: Comment) -> Node:
+    """One comment with every visible reply under it (one query)."""
+    family = (
+        Comment.objects.filter(
+            root_id=comment.root_id or comment.pk, depth__gt=comment.depth
+        )
+        .visible_to(request.user)
+        .for_thread()
+        .order_by("created_at", "pk")
+    )
+    return _tree([comment], list(family))[0]
