@@ -1,7 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed
 from django.utils.translation import gettext_lazy as _
+
+
+def _tags_changed(sender, instance, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        from articles.models import Article
+        from articles.search import article_refresh_search_vector
+
+        if isinstance(instance, Article):
+            article_refresh_search_vector(instance.pk)
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Newsroom")
+
+    def ready(self):
+        from tags.models import TaggedArticle
+
+        # A story's tags are part of its search vector.
+        m2m_changed.connect(_tags_changed, sender=TaggedArticle)

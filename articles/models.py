@@ -5,6 +5,8 @@ from pathlib import PurePath
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
@@ -31,6 +33,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
+from articles.search import article_refresh_search_vector, search
 from comments.models import CommentStatus
 from comments.models import Mode as CommentsMode
 from tags.managers import NormalizingTaggableManager
@@ -260,6 +263,10 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         """Published with a go-live time still to come."""
         return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def search(self, query: str):
+        """Stories matching a reader's query, best first (see articles/search.py)."""
+        return search(self, query)
 
     def with_comment_counts(self):
         """Annotate `comment_count`: approved comments, in the same query."""
@@ -519,6 +526,7 @@ class Article(models.Model):
         blank=True,
         related_name="+",
     )
+    search_vector = SearchVectorField(null=True, editable=False)
     comments_mode = models.CharField(
         _("comments"),
         max_length=20,
@@ -557,6 +565,7 @@ class Article(models.Model):
             ),
         ]
         indexes = [
+            GinIndex(fields=["search_vector"], name="articles_search_idx"),
             models.Index(
                 fields=["status", "-published_at"], name="articles_status_pub_idx"
             ),
@@ -574,6 +583,8 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
         super().save(*args, **kwargs)
+        # Same row, derived from it: the stored search vector.
+        article_refresh_search_vector(self.pk)
 
     def get_absolute_url(self):
         # Unpublished stories still get their future address, for "View on site".
@@ -622,6 +633,53 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    def opengraph(self, absolute) -> dict:
+        """Social-card values; `absolute` turns a path into a full address."""
+        rendition = self.hero_image.rendition("16:9", 1200) if self.hero_image else None
+        return {
+            "type": "article",
+            "title": self.headline,
+            "description": self.summary,
+            "url": absolute(self.get_absolute_url()),
+            "image": absolute(rendition["url"]) if rendition else "",
+            "image_alt": self.hero_image.alt_text if rendition else "",
+            "published_time": self.published_at.isoformat()
+            if self.published_at
+            else "",
+            "modified_time": (self.last_noted_at or self.updated_at).isoformat(),
+            "section": self.section.name,
+            "tags": [tag.name for tag in self.tag_list],
+        }
+
+    def news_article_json_ld(self, absolute, *, publisher: str, logo: str) -> dict:
+        """schema.org NewsArticle for search engines."""
+        card = self.opengraph(absolute)
+        return {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "mainEntityOfPage": card["url"],
+            "headline": self.headline[:110],
+            "description": card["description"],
+            "image": [card["image"] or logo],
+            "datePublished": card["published_time"],
+            "dateModified": card["modified_time"],
+            "author": [
+                {
+                    "@type": "Person",
+                    "name": author.name,
+                    "url": absolute(author.get_absolute_url()),
+                }
+                for author in self.byline_authors
+            ],
+            "publisher": {
+                "@type": "Organization",
+                "name": publisher,
+                "logo": {"@type": "ImageObject", "url": logo},
+            },
+            "articleSection": self.section.name,
+            "keywords": card["tags"],
+        }
 
     @property
     def hero_caption_text(self) -> str:

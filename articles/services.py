@@ -347,7 +347,10 @@ def image_generate_renditions(*, image: Image) -> Image:
         if default_storage.exists(name):
             default_storage.delete(name)
         saved = default_storage.save(name, ContentFile(data))
-        stored.append(spec | {"name": saved, "url": default_storage.url(saved)})
+        stored.append(
+            spec
+            | {"name": saved, "url": default_storage.url(saved), "bytes": len(data)}
+        )
     for name in set(old_names) - {spec["name"] for spec in stored}:
         default_storage.delete(name)
     image.renditions = stored

@@ -8,10 +8,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from articles import workflow
+from articles.forms import SearchForm
 from articles.models import (
     Article,
     ArticleSlugHistory,
@@ -19,6 +21,7 @@ from articles.models import (
     FrontPageSlot,
     Section,
 )
+from articles.search import snippet
 from articles.services import article_from_preview_token
 from comments.forms import CommentForm
 from comments.threads import story_thread
@@ -149,10 +152,17 @@ def render_story(request, article, *, preview: str = ""):
         .for_listing()
         .similar_to(article, settings.NEWSROOM_SIMILAR_STORIES)
     )
+    absolute = request.build_absolute_uri
     response = render(
         request,
         "articles/article_detail.html",
         {
+            "card": article.opengraph(absolute),
+            "structured_data": article.news_article_json_ld(
+                absolute,
+                publisher=settings.NEWSROOM_SITE_NAME,
+                logo=absolute(static("img/logo.png")),
+            ),
             "article": article,
             "similar": similar,
             "preview": preview,
@@ -187,3 +197,28 @@ def article_preview_by_link(request, token):
     except (signing.BadSignature, Article.DoesNotExist):
         raise Http404("No such preview") from None
     return render_story(request, article, preview=workflow.state_label(article))
+
+
+def search(request):
+    """Reader search with filters; odd input gets a message, never an error."""
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.is_valid():
+        data = form.cleaned_data
+        stories = Article.objects.published()
+        if data["section"]:
+            stories = stories.filter(section=data["section"])
+        if data["since"]:
+            stories = stories.filter(published_at__date__gte=data["since"])
+        if data["until"]:
+            stories = stories.filter(published_at__date__lte=data["until"])
+        page = paginate(request, stories.for_listing().search(data["q"]))
+        for article in page.object_list:
+            article.snippet = snippet(article, data["q"])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "articles/search.html",
+        {"form": form, "page": page, "page_query": query.urlencode()},
+    )

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
     "reversion",
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETags and 304s for every page; runs after the cache headers are set.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.middleware.PublicCacheHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -218,6 +222,11 @@ NEWSROOM_TRENDING_TAGS = int(os.environ.get("NEWSROOM_TRENDING_TAGS", "10"))
 NEWSROOM_TRENDING_DAYS = int(os.environ.get("NEWSROOM_TRENDING_DAYS", "7"))
 NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_BYTES", 20_000_000))
 NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSROOM_IMAGE_MAX_PIXELS", 50_000_000))
+# HTTP caching for a CDN in front (seconds).
+NEWSROOM_CACHE_MAX_AGE = int(os.environ.get("NEWSROOM_CACHE_MAX_AGE", "60"))
+NEWSROOM_CACHE_STALE_SECONDS = int(
+    os.environ.get("NEWSROOM_CACHE_STALE_SECONDS", "300")
+)
 NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", "48"))
 NEWSROOM_PRESENCE_MINUTES = int(os.environ.get("NEWSROOM_PRESENCE_MINUTES", "5"))
 NEWSROOM_TRENDING_CACHE_SECONDS = int(

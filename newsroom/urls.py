@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
+
+from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} newsroom"
@@ -18,6 +21,21 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("tags/", include("tags.urls")),
+    path("feeds/", include("articles.feed_urls")),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("comments/", include("comments.urls")),
     path("accounts/", include("comments.accounts_urls")),
 ]

@@ -1,0 +1,139 @@
+"""RSS 2.0 and Atom feeds: latest stories, and per section, tag and author."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.translation import gettext as _
+
+from articles.models import Article, Author, Section
+from tags.models import Tag, TaggedArticle
+
+FEED_SIZE = 30
+
+
+def _stories():
+    return (
+        Article.objects.published()
+        .for_listing()
+        .prefetch_related(
+            Prefetch(
+                "tagged_items",
+                queryset=TaggedArticle.objects.select_related("tag").order_by(
+                    "tag__name"
+                ),
+            )
+        )
+        .newest_first()
+    )
+
+
+class LatestStoriesFeed(Feed):
+    """The site's newest stories. Subclasses narrow them to one section, tag
+    or author."""
+
+    def title(self, obj=None):
+        return settings.NEWSROOM_SITE_NAME
+
+    def link(self, obj=None):
+        return obj.get_absolute_url() if obj is not None else "/"
+
+    def description(self, obj=None):
+        return settings.NEWSROOM_SITE_TAGLINE
+
+    def stories(self, obj):
+        return _stories()
+
+    def items(self, obj=None):
+        return self.stories(obj)[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.last_noted_at or item.published_at
+
+    def item_author_name(self, item):
+        return ", ".join(author.name for author in item.byline_authors) or None
+
+    def item_categories(self, item):
+        return [item.section.name] + [tag.name for tag in item.tag_list]
+
+    def item_enclosures(self, item):
+        image = item.hero_image
+        rendition = image.rendition("16:9", 1200) if image else None
+        if rendition is None:
+            return []
+        url = self.request.build_absolute_uri(rendition["url"])
+        return [Enclosure(url, str(rendition.get("bytes", 0)), "image/jpeg")]
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return None
+
+
+class SectionFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        self.request = request
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} – {settings.NEWSROOM_SITE_NAME}"
+
+    def description(self, obj=None):
+        return obj.description or obj.name
+
+    def stories(self, obj):
+        return _stories().filter(section=obj)
+
+
+class TagFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        self.request = request
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj=None):
+        return _("Stories tagged “%(tag)s” – %(site)s") % {
+            "tag": obj.name,
+            "site": settings.NEWSROOM_SITE_NAME,
+        }
+
+    def description(self, obj=None):
+        return obj.description or obj.name
+
+    def stories(self, obj):
+        return _stories().filter(tags=obj)
+
+
+class AuthorFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        self.request = request
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj=None):
+        return _("Stories by %(name)s – %(site)s") % {
+            "name": obj.name,
+            "site": settings.NEWSROOM_SITE_NAME,
+        }
+
+    def description(self, obj=None):
+        return obj.bio or obj.name
+
+    def stories(self, obj):
+        return _stories().filter(authors=obj)
+
+
+def atom(feed_class):
+    """The same feed in Atom."""
+    return type(
+        f"Atom{feed_class.__name__}",
+        (feed_class,),
+        {"feed_type": Atom1Feed, "subtitle": feed_class.description},
+    )

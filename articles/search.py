@@ -1,0 +1,125 @@
+"""Full-text search: a weighted vector stored on each story (PostgreSQL), a
+plain word match on the embedded SQLite database, and safe highlighted
+snippets for both."""
+
+import html
+import re
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import F, Func, Q, TextField, Value
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+SEARCH_CONFIG = "english"
+# Markers PostgreSQL puts around matches; nobody types these.
+_START, _STOP = "\x02", "\x03"
+SNIPPET_WORDS = 35
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def plain_text(body_html: str) -> str:
+    """The words of some HTML, paragraphs kept apart by a space."""
+    spaced = re.sub(r"<[^>]+>", " ", body_html or "")
+    return " ".join(html.unescape(strip_tags(spaced)).split())
+
+
+def article_refresh_search_vector(article_pk: int) -> None:
+    """Recompute one story's stored vector: headline (A), dek and tags (B),
+    body text (C). Only PostgreSQL has one."""
+    if not is_postgres():
+        return
+    from articles.models import Article
+
+    article = Article.objects.filter(pk=article_pk).values("body").first()
+    if article is None:
+        return
+    tag_names = " ".join(
+        Article.tags.through.objects.filter(content_object_id=article_pk).values_list(
+            "tag__name", flat=True
+        )
+    )
+    Article.objects.filter(pk=article_pk).update(
+        search_vector=SearchVector("headline", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("dek", weight="B", config=SEARCH_CONFIG)
+        + SearchVector(Value(tag_names), weight="B", config=SEARCH_CONFIG)
+        + SearchVector(
+            Value(plain_text(article["body"])), weight="C", config=SEARCH_CONFIG
+        )
+    )
+
+
+def search(queryset, query: str):
+    """Stories matching `query`, best first, each with a `snippet_raw`."""
+    if is_postgres():
+        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        text = Func(
+            F("body"),
+            Value("<[^>]+>"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        )
+        return (
+            queryset.filter(search_vector=search_query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), search_query),
+                snippet_raw=SearchHeadline(
+                    text,
+                    search_query,
+                    config=SEARCH_CONFIG,
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    max_words=SNIPPET_WORDS,
+                    min_words=15,
+                ),
+            )
+            .order_by("-rank", "-published_at", "-pk")
+        )
+    words = _words(query)
+    if not words:
+        return queryset.none()
+    matches = Q()
+    for word in words:
+        matches &= (
+            Q(headline__icontains=word)
+            | Q(dek__icontains=word)
+            | Q(body__icontains=word)
+            | Q(tagged_items__tag__name__icontains=word)
+        )
+    matching = queryset.model.objects.filter(matches).values("pk")
+    return queryset.filter(pk__in=matching).order_by("-published_at", "-pk")
+
+
+def _words(query: str) -> list[str]:
+    return [w for w in re.findall(r"[\w'-]+", query.casefold()) if len(w) > 1][:8]
+
+
+def snippet(article, query: str) -> SafeString:
+    """A short passage of the story with the matches in <mark>, escaped."""
+    raw = getattr(article, "snippet_raw", None)
+    if raw is None:
+        raw = _python_snippet(plain_text(article.body) or article.dek, _words(query))
+    text = escape(html.unescape(raw))
+    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+def _python_snippet(text: str, words: list[str]) -> str:
+    lowered = text.casefold()
+    positions = [lowered.find(word) for word in words if word in lowered]
+    start = max(0, min(positions) - 80) if positions else 0
+    passage = text[start : start + 260]
+    if words:
+        pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+        passage = pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", passage)
+    prefix = "… " if start else ""
+    return prefix + passage + (" …" if start + 260 < len(text) else "")
