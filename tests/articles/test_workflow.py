@@ -289,10 +289,25 @@ def public_surfaces(client, story, section, tag) -> dict[str, bool]:
         .get(headline="Neighbour")
         .get_absolute_url(),
     }
-    found = {
-        name: story.headline in client.get(url).content.decode()
-        for name, url in pages.items()
+    pages |= {
+        "search": reverse("articles:search") + "?q=embargoed",
+        "feed": reverse("feeds:latest"),
+        "section feed": reverse("feeds:section", args=[section.slug]),
+        "tag feed": reverse("feeds:tag", args=[tag.slug]),
+        "news sitemap": "/news-sitemap.xml",
+        "stories sitemap": "/sitemap-stories.xml",
     }
+    found = {}
+    for name, url in pages.items():
+        from django.core.cache import cache
+
+        cache.clear()
+        html = client.get(url).content.decode()
+        found[name] = (
+            story.headline in html
+            if "sitemap" not in name
+            else story.get_absolute_url() in html
+        )
     found["story page"] = client.get(story.get_absolute_url()).status_code == 200
     return found
 
