@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev browser run test test-fast lint format check demo clean
+.PHONY: install install-dev browser run test test-fast lint format check demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,13 @@ format: install-dev
 check: install-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check
+
+# The benchmark: a large dataset in PostgreSQL, then wrk against gunicorn.
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
+bench: install-dev
+	scripts/bench-prepare
+	DATABASE_URL=$(BENCH_DB) NEWSROOM_VAR_DIR=var/bench $(BIN)/python bench/generate.py
+	DATABASE_URL=$(BENCH_DB) NEWSROOM_VAR_DIR=var/bench $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

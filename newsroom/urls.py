@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpResponse
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
@@ -48,6 +49,11 @@ if settings.DEBUG:
             {"document_root": settings.MEDIA_ROOT},
         )
     )
+
+if settings.NEWSROOM_BENCH_CEILING:
+    # The benchmark's yardstick: a fixed page through the same middleware.
+    _CEILING = "<!doctype html><title>ceiling</title>" + "<p>" + "x" * 30_000 + "</p>"
+    urlpatterns.append(path("bench/ceiling/", lambda request: HttpResponse(_CEILING)))
 
 # Last: section slugs live at the top level.
 urlpatterns.append(path("", include("articles.urls")))
