@@ -17,7 +17,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
+        from newsroom import invalidation
         from tags.models import TaggedArticle
+
+        # Pages in the shared cache go stale when what they show changes.
+        invalidation.connect()
 
         # A story's tags are part of its search vector.
         m2m_changed.connect(_tags_changed, sender=TaggedArticle)

@@ -1,16 +1,20 @@
 from django.urls import path
 
 from articles.feeds import AuthorFeed, LatestStoriesFeed, SectionFeed, TagFeed, atom
+from newsroom.pagecache import depends
 
 app_name = "feeds"
 
+# Every change to a live story invalidates "feeds" (see newsroom/invalidation.py).
+feed = depends("feeds")
+
 urlpatterns = [
-    path("latest/rss/", LatestStoriesFeed(), name="latest"),
-    path("latest/atom/", atom(LatestStoriesFeed)(), name="latest-atom"),
-    path("section/<slug:slug>/rss/", SectionFeed(), name="section"),
-    path("section/<slug:slug>/atom/", atom(SectionFeed)(), name="section-atom"),
-    path("tag/<str:slug>/rss/", TagFeed(), name="tag"),
-    path("tag/<str:slug>/atom/", atom(TagFeed)(), name="tag-atom"),
-    path("author/<slug:slug>/rss/", AuthorFeed(), name="author"),
-    path("author/<slug:slug>/atom/", atom(AuthorFeed)(), name="author-atom"),
+    path("latest/rss/", feed(LatestStoriesFeed()), name="latest"),
+    path("latest/atom/", feed(atom(LatestStoriesFeed)()), name="latest-atom"),
+    path("section/<slug:slug>/rss/", feed(SectionFeed()), name="section"),
+    path("section/<slug:slug>/atom/", feed(atom(SectionFeed)()), name="section-atom"),
+    path("tag/<str:slug>/rss/", feed(TagFeed()), name="tag"),
+    path("tag/<str:slug>/atom/", feed(atom(TagFeed)()), name="tag-atom"),
+    path("author/<slug:slug>/rss/", feed(AuthorFeed()), name="author"),
+    path("author/<slug:slug>/atom/", feed(atom(AuthorFeed)()), name="author-atom"),
 ]

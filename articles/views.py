@@ -24,7 +24,9 @@ from articles.models import (
 from articles.search import snippet
 from articles.services import article_from_preview_token
 from comments.forms import CommentForm
+from comments.services import comments_close_at
 from comments.threads import story_thread
+from newsroom import pagecache
 
 
 def paginate(request, queryset) -> Page:
@@ -87,6 +89,13 @@ def headlines(request):
         (section, list(group))
         for section, group in groupby(latest, key=lambda article: article.section)
     ]
+    pagecache.depends_on(
+        request,
+        "front",
+        *pagecache.story_keys(front),
+        *pagecache.story_keys(page.object_list),
+        *(key for _, group in by_section for key in pagecache.story_keys(group)),
+    )
     return render(
         request,
         "articles/headlines.html",
@@ -104,10 +113,14 @@ def section_detail(request, section):
     stories = (
         Article.objects.published().filter(section=section).for_listing().newest_first()
     )
+    page = paginate(request, stories)
+    pagecache.depends_on(
+        request, f"section-{section.pk}", *pagecache.story_keys(page.object_list)
+    )
     return render(
         request,
         "articles/section_detail.html",
-        {"section": section, "page": paginate(request, stories)},
+        {"section": section, "page": page},
     )
 
 
@@ -116,10 +129,14 @@ def author_detail(request, slug):
     stories = (
         Article.objects.published().filter(authors=author).for_listing().newest_first()
     )
+    page = paginate(request, stories)
+    pagecache.depends_on(
+        request, f"author-{author.pk}", *pagecache.story_keys(page.object_list)
+    )
     return render(
         request,
         "articles/author_detail.html",
-        {"author": author, "page": paginate(request, stories)},
+        {"author": author, "page": page},
     )
 
 
@@ -142,16 +159,27 @@ def article_detail(request, section, year, month, day, slug):
         day_published.day,
     ):
         return redirect(article, permanent=True)
+    # Renamed sections ("nav") and authors (story-<pk>) reach it too; Similar
+    # News draws on every story sharing a tag.
+    pagecache.depends_on(
+        request, f"story-{article.pk}", *(f"tag-{tag.pk}" for tag in article.tag_list)
+    )
+    pagecache.expires_at(request, comments_close_at(article))
     return render_story(request, article)
 
 
 def render_story(request, article, *, preview: str = ""):
     """The story page; previews render the very same template."""
-    similar = (
-        Article.objects.published()
-        .for_listing()
-        .similar_to(article, settings.NEWSROOM_SIMILAR_STORIES)
+    similar = pagecache.fragment(
+        f"similar-{article.pk}",
+        [f"story-{article.pk}", *(f"tag-{tag.pk}" for tag in article.tag_list)],
+        lambda: list(
+            Article.objects.published()
+            .for_listing()
+            .similar_to(article, settings.NEWSROOM_SIMILAR_STORIES)
+        ),
     )
+    pagecache.depends_on(request, *pagecache.story_keys(similar))
     absolute = request.build_absolute_uri
     response = render(
         request,
@@ -215,6 +243,8 @@ def search(request):
         page = paginate(request, stories.for_listing().search(data["q"]))
         for article in page.object_list:
             article.snippet = snippet(article, data["q"])
+        pagecache.depends_on(request, *pagecache.story_keys(page.object_list))
+    pagecache.depends_on(request, "search")
     query = request.GET.copy()
     query.pop("page", None)
     return render(

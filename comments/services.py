@@ -41,14 +41,18 @@ def comments_mode(article) -> str:
     mode = article.comments_mode
     if mode == Mode.SITE_DEFAULT:
         mode = settings.NEWSROOM_COMMENTS_MODE
-    days = settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS
-    if (
-        days
-        and article.published_at
-        and timezone.now() - article.published_at > timedelta(days=days)
-    ):
+    closes_at = comments_close_at(article)
+    if closes_at is not None and closes_at < timezone.now():
         return Mode.CLOSED
     return mode
+
+
+def comments_close_at(article) -> datetime | None:
+    """When the story's thread closes by itself, if it does."""
+    days = settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS
+    if not (days and article.published_at):
+        return None
+    return article.published_at + timedelta(days=days)
 
 
 def clean_comment_text(text: str) -> str:

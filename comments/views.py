@@ -19,6 +19,7 @@ from comments.services import (
     reader_sign_up,
 )
 from comments.threads import comment_subtree
+from newsroom import pagecache
 
 
 def _client_ip(request) -> str | None:
@@ -86,6 +87,7 @@ def post_comment(request, article_pk):
 def thread(request, pk):
     """One comment with its replies and its story: for sharing and for context."""
     comment = _visible_comment(request, pk)
+    pagecache.depends_on(request, f"story-{comment.article_id}")
     return render(
         request,
         "comments/comment_thread.html",

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.PublicCacheHeadersMiddleware",
+    # Innermost: a cached page still gets its headers and ETag on the way out.
+    "newsroom.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -116,6 +118,26 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------------
+
+# Shared by every web process when REDIS_URL is set (pages, fragments, the
+# trending strip, rate limits); a per-process memory cache otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("NEWSROOM_CACHE_PREFIX", "newsroom"),
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    )
+}
 
 # --- Authentication -----------------------------------------------------------
 
@@ -229,6 +251,14 @@ NEWSROOM_CACHE_MAX_AGE = int(os.environ.get("NEWSROOM_CACHE_MAX_AGE", "60"))
 NEWSROOM_CACHE_STALE_SECONDS = int(
     os.environ.get("NEWSROOM_CACHE_STALE_SECONDS", "300")
 )
+# The shared page cache (newsroom/pagecache.py) and the CDN purge hook
+# (newsroom/purge.py).
+NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
+NEWSROOM_PURGE_BACKEND = os.environ.get("NEWSROOM_PURGE_BACKEND", "")
+NEWSROOM_PURGE_URL = os.environ.get("NEWSROOM_PURGE_URL", "")
+NEWSROOM_PURGE_TOKEN = os.environ.get("NEWSROOM_PURGE_TOKEN", "")
+NEWSROOM_PURGE_MAX_PATHS = int(os.environ.get("NEWSROOM_PURGE_MAX_PATHS", "500"))
 NEWSROOM_PREVIEW_LINK_HOURS = int(os.environ.get("NEWSROOM_PREVIEW_LINK_HOURS", "48"))
 NEWSROOM_PRESENCE_MINUTES = int(os.environ.get("NEWSROOM_PRESENCE_MINUTES", "5"))
 NEWSROOM_TRENDING_CACHE_SECONDS = int(

@@ -9,6 +9,10 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
+from newsroom.pagecache import depends
+
+# Stories, sections, tags and authors all invalidate "sitemaps" when they change.
+sitemap = depends("sitemaps")
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} newsroom"
@@ -25,17 +29,17 @@ urlpatterns = [
     path("feeds/", include("articles.feed_urls")),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap-index",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemap(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
-    path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
+    path("news-sitemap.xml", sitemap(news_sitemap), name="news-sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("comments/", include("comments.urls")),
     path("accounts/", include("comments.accounts_urls")),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from newsroom import pagecache
 from tags.models import Tag, TagAlias, TaggedArticle, TagRedirect, normalize_tag_name
 from tags.similarity import are_near_duplicates, group_near_duplicates
 
@@ -39,6 +40,13 @@ def tag_merge(*, survivor: Tag, merged: list[Tag], by: AbstractBaseUser) -> int:
     merged_ids = [tag.pk for tag in merged]
     # Lock the rows so a concurrent merge of the same tags waits for this one.
     list(Tag.objects.select_for_update().filter(pk__in=[survivor.pk, *merged_ids]))
+    retagged = TaggedArticle.objects.filter(tag_id__in=merged_ids).values_list(
+        "content_object_id", flat=True
+    )
+    pagecache.invalidate(
+        *(f"tag-{pk}" for pk in [survivor.pk, *merged_ids]),
+        *(f"story-{pk}" for pk in retagged),
+    )
     already_tagged = TaggedArticle.objects.filter(tag=survivor).values(
         "content_object_id"
     )
@@ -182,11 +190,15 @@ def trending_tags() -> list[Tag]:
     if strip is None:
         strip, timeout = _compute_trending()
         cache.set(TRENDING_CACHE_KEY, strip, timeout)
+        pagecache.strip_computed(strip)
     return strip
 
 
 def trending_invalidate() -> None:
+    """Work the strip out again now, so cached pages showing an outdated
+    strip are invalidated at once rather than on someone's next miss."""
     cache.delete(TRENDING_CACHE_KEY)
+    trending_tags()
 
 
 def _compute_trending() -> tuple[list[Tag], int]:

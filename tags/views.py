@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.models import Article
 from articles.views import paginate
+from newsroom import pagecache
 from tags.models import Tag, TagRedirect
 
 
@@ -14,8 +15,8 @@ def tag_detail(request, slug):
         )
         return redirect(moved.tag, permanent=True)
     stories = Article.objects.published().filter(tags=tag).for_listing().newest_first()
-    return render(
-        request,
-        "tags/tag_detail.html",
-        {"tag": tag, "page": paginate(request, stories)},
+    page = paginate(request, stories)
+    pagecache.depends_on(
+        request, f"tag-{tag.pk}", *pagecache.story_keys(page.object_list)
     )
+    return render(request, "tags/tag_detail.html", {"tag": tag, "page": page})

@@ -1,0 +1,266 @@
+"""The shared page cache: whole anonymous pages, and fragments for everyone,
+each entry kept with the surrogate keys it depends on.
+
+A view names what its page shows with `depends_on(request, "story-12", ...)`.
+A change names what it touched with `invalidate("story-12", ...)`: every key
+gets a new version token, so every entry that was built on the old token is
+stale at once, in every web process sharing the cache (Redis in production).
+The same keys go out in the `Surrogate-Key` header and to the CDN purge hook.
+
+An entry is also never kept past the next scheduled go-live, so a story set to
+publish at nine is on the cached front page at nine.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+
+# Keys every page depends on: the masthead's sections and the trending strip.
+SITE_KEYS = ("nav", "strip")
+GENERATION = "pc:generation"
+NEXT_GO_LIVE = "pc:next-go-live"
+# Not a key pages depend on: "a go-live time may have changed".
+SCHEDULE = "schedule"
+_NO_GO_LIVE = "none"
+
+
+def _version_key(key: str) -> str:
+    return f"pc:v:{key}"
+
+
+def _paths_key(key: str) -> str:
+    return f"pc:paths:{key}"
+
+
+# --- What a page depends on -----------------------------------------------------
+
+
+def depends_on(request, *keys: str) -> None:
+    """Record that the page being built for `request` shows what `keys` name."""
+    request.surrogate_keys = getattr(request, "surrogate_keys", set()) | set(keys)
+
+
+def expires_at(request, moment: datetime | None) -> None:
+    """The page changes by itself at `moment` (a thread closing, say)."""
+    if moment is None:
+        return
+    current = getattr(request, "cache_expires", None)
+    request.cache_expires = moment if current is None else min(current, moment)
+
+
+def story_keys(stories: Iterable) -> list[str]:
+    return [f"story-{story.pk}" for story in stories]
+
+
+def depends(*keys: str) -> Callable:
+    """Decorate a view whose pages depend on fixed keys (feeds, sitemaps)."""
+
+    def decorate(view):
+        def wrapped(request, *args, **kwargs):
+            depends_on(request, *keys)
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = getattr(view, "__name__", type(view).__name__)
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorate
+
+
+# --- Invalidation ---------------------------------------------------------------
+
+
+def invalidate(*keys: str) -> None:
+    """Make every entry that depends on `keys` stale once the current
+    transaction commits (at once outside one), and purge them from the CDN."""
+    keys = {key for key in keys if key}
+    if keys:
+        transaction.on_commit(lambda: _flush(keys))
+
+
+def _flush(keys: set[str]) -> None:
+    if SCHEDULE in keys:
+        cache.delete(NEXT_GO_LIVE)
+        keys = keys - {SCHEDULE}
+    if not keys:
+        return
+    tokens = {_version_key(key): secrets.token_hex(8) for key in keys}
+    # The generation tells a page being built meanwhile not to store itself.
+    tokens[GENERATION] = secrets.token_hex(8)
+    cache.set_many(tokens, timeout=None)
+    from newsroom import purge
+
+    purge.schedule(keys=sorted(keys), paths=_registered_paths(keys))
+
+
+def _register_paths(keys: Iterable[str], path: str) -> None:
+    """Remember which addresses show each key, for URL-based CDN purges."""
+    keys = list(keys)
+    known = cache.get_many([_paths_key(key) for key in keys])
+    limit = settings.NEWSROOM_PURGE_MAX_PATHS
+    updated = {}
+    for key in keys:
+        paths = known.get(_paths_key(key), [])
+        if path not in paths:
+            updated[_paths_key(key)] = [*paths, path][-limit:]
+    if updated:
+        cache.set_many(updated, timeout=None)
+
+
+def _registered_paths(keys: Iterable[str]) -> list[str]:
+    found = cache.get_many([_paths_key(key) for key in keys])
+    return sorted({path for paths in found.values() for path in paths})
+
+
+# --- Entries --------------------------------------------------------------------
+
+
+def _current_tokens(keys: Iterable[str]) -> dict[str, str | None]:
+    keys = list(keys)
+    found = cache.get_many([_version_key(key) for key in keys])
+    return {key: found.get(_version_key(key)) for key in keys}
+
+
+def _is_fresh(entry: dict) -> bool:
+    return _current_tokens(entry["tokens"]) == entry["tokens"]
+
+
+def seconds_to_keep(until: datetime | None = None) -> int:
+    """How long an entry may live: the setting, cut short by the next
+    scheduled go-live and by `until`."""
+    longest = settings.NEWSROOM_PAGE_CACHE_SECONDS
+    moments = [moment for moment in (next_go_live(), until) if moment is not None]
+    if not moments:
+        return longest
+    remaining = (min(moments) - timezone.now()).total_seconds()
+    return max(0, min(longest, int(remaining)))
+
+
+def next_go_live() -> datetime | None:
+    """When the next scheduled story goes live; remembered until the schedule
+    changes (saving any story invalidates SCHEDULE)."""
+    moment = cache.get(NEXT_GO_LIVE)
+    if moment is None or (moment != _NO_GO_LIVE and moment <= timezone.now()):
+        from articles.models import Article
+
+        found = (
+            Article.objects.scheduled()
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+        moment = found or _NO_GO_LIVE
+        cache.set(NEXT_GO_LIVE, moment, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return None if moment == _NO_GO_LIVE else moment
+
+
+def fragment(name: str, keys: Iterable[str], compute: Callable[[], object]):
+    """A piece of a page (similar stories, say) shared by every reader,
+    logged in or not, until one of `keys` changes."""
+    cache_key = f"pc:fragment:{name}"
+    entry = cache.get(cache_key)
+    if entry is not None and _is_fresh(entry):
+        return entry["value"]
+    generation = cache.get(GENERATION)
+    value = compute()
+    _store(cache_key, {"value": value}, keys, generation, seconds_to_keep())
+    return value
+
+
+def _store(cache_key, entry, keys, generation, timeout) -> bool:
+    """Keep `entry` unless something changed while it was being built."""
+    keys = set(keys)
+    found = cache.get_many([GENERATION, *(_version_key(key) for key in keys)])
+    if found.get(GENERATION) != generation or timeout <= 0:
+        return False
+    entry["tokens"] = {key: found.get(_version_key(key)) for key in keys}
+    cache.set(cache_key, entry, timeout)
+    return True
+
+
+# --- Whole pages ----------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GET pages from the shared cache; build and keep them on a
+    miss. Logged-in people, staff, forms and anything personal pass through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._may_use(request):
+            return self.get_response(request)
+        cache_key = self._key(request)
+        found = cache.get_many([cache_key, GENERATION])
+        entry = found.get(cache_key)
+        if entry is not None and _is_fresh(entry):
+            return self._answer(entry, hit=True)
+        response = self.get_response(request)
+        keys = getattr(request, "surrogate_keys", None)
+        if keys and self._may_keep(response):
+            keys = keys | set(SITE_KEYS)
+            timeout = seconds_to_keep(getattr(request, "cache_expires", None))
+            entry = {
+                "status": response.status_code,
+                "headers": dict(response.items()),
+                "content": response.content,
+                "keys": sorted(keys),
+            }
+            if _store(cache_key, entry, keys, found.get(GENERATION), timeout):
+                _register_paths(keys, request.get_full_path())
+            response["Surrogate-Key"] = " ".join(sorted(keys))
+        response["X-Cache"] = "MISS"
+        return response
+
+    @staticmethod
+    def _may_use(request) -> bool:
+        if not settings.NEWSROOM_PAGE_CACHE or request.method not in {"GET", "HEAD"}:
+            return False
+        if request.path.startswith(("/admin/", "/accounts/")):
+            return False
+        # A pending message is shown on the next page this reader builds.
+        if "messages" in request.COOKIES:
+            return False
+        return not request.user.is_authenticated
+
+    @staticmethod
+    def _may_keep(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+        )
+
+    @staticmethod
+    def _key(request) -> str:
+        # HEAD is answered from the GET entry; the language is part of the page.
+        language = getattr(request, "LANGUAGE_CODE", "")
+        address = f"{language}:{request.get_host()}{request.get_full_path()}"
+        return "pc:page:" + hashlib.sha256(address.encode()).hexdigest()
+
+    @staticmethod
+    def _answer(entry: dict, *, hit: bool) -> HttpResponse:
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for header, value in entry["headers"].items():
+            response[header] = value
+        response["Surrogate-Key"] = " ".join(entry["keys"])
+        response["X-Cache"] = "HIT" if hit else "MISS"
+        return response
+
+
+def strip_computed(strip: list) -> None:
+    """The trending strip was worked out again: if it reads differently now,
+    every page showing it is stale."""
+    signature = [(tag.pk, tag.name, tag.slug) for tag in strip]
+    if cache.get("pc:strip-signature") != signature:
+        cache.set("pc:strip-signature", signature, timeout=None)
+        invalidate("strip")
