@@ -116,7 +116,7 @@ def pages() -> dict:
     )
     tag = Tag.objects.annotate(n=Count("tagged_articles")).order_by("-n").first()
     return {
-        "ceiling (fixed 30 KB)": ("/bench/ceiling/", "anonymous"),
+        CEILING: ("/bench/ceiling/", "anonymous"),
         "headlines": ("/", "anonymous"),
         "section": (Section.objects.first().get_absolute_url(), "anonymous"),
         "tag": (tag.get_absolute_url(), "anonymous"),
@@ -143,10 +143,118 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return sizes
 
 
+def fetch(url: str) -> dict:
+    """Headers of one GET, through curl."""
+    out = subprocess.run(
+        ["curl", "-s", "-o", "/dev/null", "-D", "-", url],
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in out.splitlines()[1:])
+    }
+
+
+class Server:
+    """gunicorn with production settings, 2 gthread workers, on PORT."""
+
+    def __init__(self, env: dict):
+        self.env = env
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "newsroom.wsgi",
+                "--workers",
+                "2",
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "4",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
+        for _ in range(60):
+            if fetch(f"http://127.0.0.1:{PORT}/bench/ceiling/"):
+                return self
+            time.sleep(0.5)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def load_pages(targets: dict, seconds: int, *, cached: bool) -> dict:
+    loaded = {}
+    for name, (path, who) in targets.items():
+        if who == "staff":
+            continue
+        url = f"http://127.0.0.1:{PORT}{path}"
+        if cached and name != CEILING:
+            # Build the page and keep it; then every load must be a hit.
+            for _ in range(5):
+                if fetch(url).get("x-cache") == "HIT":
+                    break
+            else:
+                raise RuntimeError(f"{name}: {path} is never served from the cache")
+        wrk(url, 2)  # warm up
+        loaded[name] = wrk(url, seconds)
+        print(
+            f"{'cached' if cached else 'uncached':9} {name:32} "
+            f"{loaded[name]['rps']:8.1f} req/s",
+            flush=True,
+        )
+    return loaded
+
+
+MIXED_SCRIPT = """
+paths = {%s}
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+"""
+
+
+def mixed(targets: dict, requests: int) -> int:
+    """Mixed anonymous requests over every page type until `requests` are done;
+    returns how many were."""
+    paths = ", ".join(f'"{path}"' for path, who in targets.values() if who != "staff")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(MIXED_SCRIPT % paths)
+    done = 0
+    try:
+        while done < requests:
+            out = subprocess.run(
+                ["wrk", "-t2", "-c8", "-d10s", "-s", script.name]
+                + [f"http://127.0.0.1:{PORT}/"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            done += int(re.search(r"(\d+) requests in", out).group(1))
+    finally:
+        os.unlink(script.name)
+    return done
+
+
+CEILING = "ceiling (fixed 30 KB)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk (make bench does it).")
@@ -154,70 +262,29 @@ def main() -> None:
     static_root = tempfile.mkdtemp(prefix="newsroom-static-")
     os.environ["DJANGO_STATIC_ROOT"] = static_root
     env = os.environ | SERVER_ENV
-    python = sys.executable
     subprocess.run(
-        [python, "manage.py", "collectstatic", "--no-input", "-v0"],
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
         cwd=ROOT,
         env=env,
         check=True,
     )
     targets = pages()
-    server = subprocess.Popen(
-        [
-            str(Path(python).with_name("gunicorn")),
-            "newsroom.wsgi",
-            "--workers",
-            "2",
-            "--worker-class",
-            "gthread",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    prefix = f"bench-{os.getpid()}"
+    shared = env | {"REDIS_URL": args.redis, "NEWSROOM_CACHE_PREFIX": prefix}
     try:
-        for _ in range(60):
-            if (
-                subprocess.run(
-                    [
-                        "curl",
-                        "-sf",
-                        "-o",
-                        "/dev/null",
-                        f"http://127.0.0.1:{PORT}/bench/ceiling/",
-                    ]
-                ).returncode
-                == 0
-            ):
-                break
-            time.sleep(0.5)
-        loaded = {}
-        for name, (path, who) in targets.items():
-            if who == "staff":
-                continue
-            url = f"http://127.0.0.1:{PORT}{path}"
-            wrk(url, 2)  # warm up
-            loaded[name] = wrk(url, args.seconds)
-            print(f"{name:32} {loaded[name]['rps']:8.1f} req/s", flush=True)
-        rss = worker_rss_mb(server.pid)
-        total_requests = sum(result["requests"] for result in loaded.values())
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    try:
+        with Server(shared):
+            cached = load_pages(targets, args.seconds, cached=True)
+        with Server(shared | {"NEWSROOM_PAGE_CACHE": "0"}) as server:
+            uncached = load_pages(targets, args.seconds, cached=False)
+            requests = mixed(targets, 10_000)
+            rss = worker_rss_mb(server.process.pid)
         measured = in_process(targets, rounds=args.rounds)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
-    write_results(args, targets, loaded, measured, rss, total_requests)
+    write_results(args, targets, cached, uncached, measured, rss, requests)
 
 
-def write_results(args, targets, loaded, measured, rss, total_requests) -> None:
-    ceiling = loaded["ceiling (fixed 30 KB)"]["rps"]
+def write_results(args, targets, cached, uncached, measured, rss, requests) -> None:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -232,40 +299,52 @@ def write_results(args, targets, loaded, measured, rss, total_requests) -> None:
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {os.cpu_count()} cores ({cpu}), "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2**30} GiB, "
-        f"Python {platform.python_version()}, PostgreSQL on the same machine",
+        f"Python {platform.python_version()}, PostgreSQL and Redis on the same "
+        "machine",
         "- Command: `make bench` (bench/generate.py, then bench/run.py "
         f"--seconds {args.seconds})",
         "- Server: gunicorn, 2 gthread workers × 4 threads, production settings "
-        "(DEBUG off, whitenoise); load: wrk, 2 threads, 8 connections, "
-        f"{args.seconds} s per page after a 2 s warm-up",
+        "(DEBUG off, whitenoise, Redis cache); load: wrk, 2 threads, "
+        f"8 connections, {args.seconds} s per page after a 2 s warm-up",
         "- Data: 100,000 stories over ten years, 20 sections, 500 authors, "
         "5,000 tags (long tail, near-duplicates), 1,000,000 comments with nested "
         "replies (10,000 on one story), 2,000 images",
         "",
-        "Every page below is **uncached** on the server: the shared page cache of "
-        "issue 8 is not built yet, so there is no cached column.",
+        "**Cached**: anonymous pages from the shared page cache (every load "
+        "checked to be a hit first). **Uncached**: a second server with the page "
+        "cache off (`NEWSROOM_PAGE_CACHE=0`); fragments (trending strip, Similar "
+        "News) still come from Redis, as they do for logged-in readers. Each "
+        "ratio is to the ceiling page measured by the same server. "
+        "**In process**: Django's test client in one process with the whole "
+        f"cache cleared before every request (the coldest case), median of "
+        f"{args.rounds} requests.",
         "",
-        "| page | req/s | ratio to ceiling | p50 ms | p99 ms | in-process ms "
-        "| SQL queries | bytes |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | cached req/s | ratio | p50 ms | p99 ms "
+        "| uncached req/s | ratio | p50 ms | p99 ms "
+        "| in-process ms | SQL queries | bytes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def load(results, name):
+        result = results.get(name)
+        if not result:
+            return "– | – | – | –"
+        ratio = result["rps"] / results[CEILING]["rps"]
+        return (
+            f"{result['rps']:.0f} | {ratio:.3f} | {result['p50']:.1f} | "
+            f"{result['p99']:.1f}"
+        )
+
     for name in targets:
-        result = loaded.get(name)
         inner = measured[name]
-        if result:
-            load = (
-                f"{result['rps']:.0f} | {result['rps'] / ceiling:.3f} | "
-                f"{result['p50']:.1f} | {result['p99']:.1f}"
-            )
-        else:
-            load = "– | – | – | –"
         lines.append(
-            f"| {name} | {load} | {inner['ms']:.1f} | {inner['queries']} "
-            f"| {inner['bytes']:,} |"
+            f"| {name} | {load(cached, name)} | {load(uncached, name)} "
+            f"| {inner['ms']:.1f} | {inner['queries']} | {inner['bytes']:,} |"
         )
     lines += [
         "",
-        f"Worker memory (RSS) after {total_requests:,} requests: "
+        f"Worker memory (RSS) of the uncached server after {requests:,} mixed "
+        "requests over every page type (and the loads above): "
         + ", ".join(f"{mb:.0f} MB" for mb in rss),
         "",
     ]

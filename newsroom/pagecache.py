@@ -25,6 +25,7 @@ from django.utils import timezone
 # Keys every page depends on: the masthead's sections and the trending strip.
 SITE_KEYS = ("nav", "strip")
 GENERATION = "pc:generation"
+_NONE_YET = "0"  # the generation before the first change
 NEXT_GO_LIVE = "pc:next-go-live"
 # Not a key pages depend on: "a go-live time may have changed".
 SCHEDULE = "schedule"
@@ -128,8 +129,22 @@ def _current_tokens(keys: Iterable[str]) -> dict[str, str | None]:
     return {key: found.get(_version_key(key)) for key in keys}
 
 
-def _is_fresh(entry: dict) -> bool:
-    return _current_tokens(entry["tokens"]) == entry["tokens"]
+def _lookup(cache_key: str) -> tuple[dict | None, str]:
+    """The entry under `cache_key` if it is still fresh, and the current
+    generation; one round trip to the cache when nothing changed anywhere
+    since the entry was last checked."""
+    stamp_key = f"{cache_key}:checked"
+    found = cache.get_many([cache_key, stamp_key, GENERATION])
+    entry, generation = found.get(cache_key), found.get(GENERATION, _NONE_YET)
+    if entry is None or found.get(stamp_key) == generation:
+        return entry, generation
+    # Something changed somewhere: is it something this entry shows?
+    if _current_tokens(entry["tokens"]) != entry["tokens"]:
+        return None, generation
+    # No. Remember that the entry was good at this generation. (Had a change
+    # landed meanwhile, the generation moved on and this stamp is never matched.)
+    cache.set(stamp_key, generation, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return entry, generation
 
 
 def seconds_to_keep(until: datetime | None = None) -> int:
@@ -165,10 +180,9 @@ def fragment(name: str, keys: Iterable[str], compute: Callable[[], object]):
     """A piece of a page (similar stories, say) shared by every reader,
     logged in or not, until one of `keys` changes."""
     cache_key = f"pc:fragment:{name}"
-    entry = cache.get(cache_key)
-    if entry is not None and _is_fresh(entry):
+    entry, generation = _lookup(cache_key)
+    if entry is not None:
         return entry["value"]
-    generation = cache.get(GENERATION)
     value = compute()
     _store(cache_key, {"value": value}, keys, generation, seconds_to_keep())
     return value
@@ -178,10 +192,10 @@ def _store(cache_key, entry, keys, generation, timeout) -> bool:
     """Keep `entry` unless something changed while it was being built."""
     keys = set(keys)
     found = cache.get_many([GENERATION, *(_version_key(key) for key in keys)])
-    if found.get(GENERATION) != generation or timeout <= 0:
+    if found.get(GENERATION, _NONE_YET) != generation or timeout <= 0:
         return False
     entry["tokens"] = {key: found.get(_version_key(key)) for key in keys}
-    cache.set(cache_key, entry, timeout)
+    cache.set_many({cache_key: entry, f"{cache_key}:checked": generation}, timeout)
     return True
 
 
@@ -199,9 +213,8 @@ class PageCacheMiddleware:
         if not self._may_use(request):
             return self.get_response(request)
         cache_key = self._key(request)
-        found = cache.get_many([cache_key, GENERATION])
-        entry = found.get(cache_key)
-        if entry is not None and _is_fresh(entry):
+        entry, generation = _lookup(cache_key)
+        if entry is not None:
             return self._answer(entry, hit=True)
         response = self.get_response(request)
         keys = getattr(request, "surrogate_keys", None)
@@ -214,7 +227,7 @@ class PageCacheMiddleware:
                 "content": response.content,
                 "keys": sorted(keys),
             }
-            if _store(cache_key, entry, keys, found.get(GENERATION), timeout):
+            if _store(cache_key, entry, keys, generation, timeout):
                 _register_paths(keys, request.get_full_path())
             response["Surrogate-Key"] = " ".join(sorted(keys))
         response["X-Cache"] = "MISS"
