@@ -54,6 +54,8 @@ def _free_port() -> int:
 def servers(django_db_setup, django_db_blocker, tmp_path_factory):
     """Gunicorn A and B, production settings, the test database, one Redis."""
     if not _redis_up():
+        if os.environ.get("NEWSROOM_REQUIRE_REDIS"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}")
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
     with django_db_blocker.unblock():
         database = connection.settings_dict
