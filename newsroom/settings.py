@@ -5,6 +5,7 @@ defaults make a fresh checkout run on an embedded SQLite file. The README
 lists every variable.
 """
 
+import copy
 import os
 import sys
 from pathlib import Path
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous page views read from the replica, if there is one.
+    "newsroom.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.PublicCacheHeadersMiddleware",
@@ -118,6 +121,28 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# An optional read replica for anonymous readers' pages (newsroom/replica.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+elif TESTING:
+    # A stand-in for the replica tests; nothing reads from it unless they
+    # turn NEWSROOM_READ_REPLICA on.
+    DATABASES["replica"] = copy.deepcopy(DATABASES["default"])
+if "replica" in DATABASES:
+    # Tests read the replica's rows from the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.db_routers.PrimaryReplicaRouter"]
+NEWSROOM_READ_REPLICA = bool(DATABASE_REPLICA_URL) and not TESTING
+# After sending a form, a browser reads from the primary for this long.
+NEWSROOM_REPLICA_STICKY_SECONDS = int(
+    os.environ.get("NEWSROOM_REPLICA_STICKY_SECONDS", "10")
+)
 
 # --- Background tasks ---------------------------------------------------------
 
