@@ -358,10 +358,21 @@ def image_generate_renditions(*, image: Image) -> Image:
     return image
 
 
+def _renditions_enqueue(image: Image) -> None:
+    """Leave the cutting to the task worker; until it is done, pages show the
+    cleaned original. Enqueued inside the transaction: with the database
+    backend the job is stored in the same commit as the picture."""
+    from articles.tasks import generate_renditions
+
+    generate_renditions.enqueue(image_id=image.pk)
+    # The immediate backend has already cut them, on its own copy of the row.
+    image.refresh_from_db(fields=["renditions"])
+
+
 @transaction.atomic
 def image_create(*, upload: imaging.Upload, by: AbstractBaseUser, **fields) -> Image:
-    """Store a checked, cleaned upload and its renditions. Caption and credit
-    the editor left empty come from the file."""
+    """Store a checked, cleaned upload and queue its renditions. Caption and
+    credit the editor left empty come from the file."""
     if not by.has_perm("articles.add_image"):
         raise PermissionDenied(_("You cannot add images."))
     fields.setdefault("caption", "")
@@ -380,7 +391,7 @@ def image_create(*, upload: imaging.Upload, by: AbstractBaseUser, **fields) -> I
     )
     image.full_clean()
     image.save()
-    image_generate_renditions(image=image)
+    _renditions_enqueue(image)
     return image
 
 
@@ -390,5 +401,5 @@ def image_update(*, image: Image, by: AbstractBaseUser, focal_changed: bool) -> 
     image.full_clean()
     image.save()
     if focal_changed or not image.renditions:
-        image_generate_renditions(image=image)
+        _renditions_enqueue(image)
     return image

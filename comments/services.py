@@ -4,6 +4,7 @@ import re
 import time
 import unicodedata
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -376,15 +377,35 @@ def comment_purge_personal_data(*, now: datetime | None = None) -> int:
     return stale.update(ip_address=None, user_agent="")
 
 
-def _notify_parent_author(reply: Comment) -> None:
+def _reply_notification_wanted(reply: Comment) -> bool:
     parent = reply.parent
-    if (
-        parent is None
-        or not parent.notify_on_reply
-        or parent.author_id == reply.author_id
-        or not parent.author.email
-    ):
-        return
+    return bool(
+        reply.status == CommentStatus.APPROVED
+        and parent is not None
+        and parent.notify_on_reply
+        and parent.author_id != reply.author_id
+        and parent.author.email
+    )
+
+
+def _notify_parent_author(reply: Comment) -> None:
+    """Queue the reply email once the reply is committed; the task worker
+    sends it (see comment_reply_notify)."""
+    from comments.tasks import send_reply_notification
+
+    if _reply_notification_wanted(reply):
+        transaction.on_commit(
+            partial(send_reply_notification.enqueue, reply_id=reply.pk)
+        )
+
+
+def comment_reply_notify(*, reply: Comment) -> bool:
+    """Email the author of the comment `reply` answers, if they asked to be
+    told and still would be. Returns whether a mail went out; a mail server
+    error is raised, so the job is retried."""
+    if not _reply_notification_wanted(reply):
+        return False
+    parent = reply.parent
     link = settings.NEWSROOM_SITE_URL + reverse(
         "comments:thread", kwargs={"pk": reply.pk}
     )
@@ -397,12 +418,5 @@ def _notify_parent_author(reply: Comment) -> None:
         "body": reply.body,
         "link": link,
     }
-    transaction.on_commit(
-        lambda: send_mail(
-            _("New reply to your comment"),
-            message,
-            None,
-            [parent.author.email],
-            fail_silently=True,
-        )
-    )
+    send_mail(_("New reply to your comment"), message, None, [parent.author.email])
+    return True

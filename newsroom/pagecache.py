@@ -13,6 +13,7 @@ publish at nine is on the cached front page at nine.
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -93,8 +94,9 @@ def _flush(keys: set[str]) -> None:
     if not keys:
         return
     tokens = {_version_key(key): secrets.token_hex(8) for key in keys}
-    # The generation tells a page being built meanwhile not to store itself.
-    tokens[GENERATION] = secrets.token_hex(8)
+    # The generation tells a page being built meanwhile not to store itself;
+    # it carries its time for pages read from a replica that may lag.
+    tokens[GENERATION] = f"{time.time():.3f}-{secrets.token_hex(8)}"
     cache.set_many(tokens, timeout=None)
     from newsroom import purge
 
@@ -188,11 +190,22 @@ def fragment(name: str, keys: Iterable[str], compute: Callable[[], object]):
     return value
 
 
+def _since(generation: str) -> float:
+    """Seconds since the change that made `generation`."""
+    return time.time() - float(generation.split("-", 1)[0])
+
+
 def _store(cache_key, entry, keys, generation, timeout) -> bool:
     """Keep `entry` unless something changed while it was being built."""
     keys = set(keys)
     found = cache.get_many([GENERATION, *(_version_key(key) for key in keys)])
     if found.get(GENERATION, _NONE_YET) != generation or timeout <= 0:
+        return False
+    if settings.NEWSROOM_READ_REPLICA and _since(generation) < (
+        settings.NEWSROOM_REPLICA_MAX_LAG_SECONDS
+    ):
+        # Read from a replica that may not have the change yet: build it again
+        # later rather than keep old news under new keys.
         return False
     entry["tokens"] = {key: found.get(_version_key(key)) for key in keys}
     cache.set_many({cache_key: entry, f"{cache_key}:checked": generation}, timeout)

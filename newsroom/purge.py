@@ -90,4 +90,6 @@ def schedule(*, keys: list[str], paths: list[str]) -> None:
     """Purge outside the request, when a CDN is configured."""
     if backend() is None:
         return
-    purge(keys=keys, paths=paths)
+    from newsroom.jobs import purge_cdn
+
+    purge_cdn.enqueue(keys=keys, paths=paths)

@@ -5,6 +5,7 @@ defaults make a fresh checkout run on an embedded SQLite file. The README
 lists every variable.
 """
 
+import copy
 import os
 import sys
 from pathlib import Path
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "tags",
     "comments",
@@ -79,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous page views read from the replica, if there is one.
+    "newsroom.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.PublicCacheHeadersMiddleware",
@@ -138,6 +143,55 @@ CACHES = {
         }
     )
 }
+
+# An optional read replica for anonymous readers' pages (newsroom/replica.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+elif TESTING:
+    # A stand-in for the replica tests; nothing reads from it unless they
+    # turn NEWSROOM_READ_REPLICA on.
+    DATABASES["replica"] = copy.deepcopy(DATABASES["default"])
+if "replica" in DATABASES:
+    # Tests read the replica's rows from the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.db_routers.PrimaryReplicaRouter"]
+NEWSROOM_READ_REPLICA = bool(DATABASE_REPLICA_URL) and not TESTING
+# Pages read from the replica are not kept in the page cache this soon after
+# a change (the replica may not have it yet).
+NEWSROOM_REPLICA_MAX_LAG_SECONDS = float(
+    os.environ.get("NEWSROOM_REPLICA_MAX_LAG_SECONDS", "2")
+)
+# After sending a form, a browser reads from the primary for this long.
+NEWSROOM_REPLICA_STICKY_SECONDS = int(
+    os.environ.get("NEWSROOM_REPLICA_STICKY_SECONDS", "10")
+)
+
+# --- Background tasks ---------------------------------------------------------
+
+# database: jobs wait in a table for `manage.py db_worker` (production's
+# default); immediate: they run at once, inside the request (the default in
+# development and under the test runner, so `make run` needs no worker).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+NEWSROOM_TASKS_BACKEND = os.environ.get(
+    "NEWSROOM_TASKS_BACKEND", "immediate" if DEBUG or TESTING else "database"
+)
+if NEWSROOM_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, "
+        f"not {NEWSROOM_TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[NEWSROOM_TASKS_BACKEND]}}
+# A failed job runs again after 30 s, 2 min, 8 min, 32 min, then stays failed.
+NEWSROOM_TASK_MAX_ATTEMPTS = int(os.environ.get("NEWSROOM_TASK_MAX_ATTEMPTS", "5"))
+NEWSROOM_TASK_RETRY_SECONDS = int(os.environ.get("NEWSROOM_TASK_RETRY_SECONDS", "30"))
 
 # --- Authentication -----------------------------------------------------------
 

@@ -300,3 +300,16 @@ def test_an_entry_survives_changes_to_what_it_does_not_show():
     assert cache.get("page:checked") == cache.get(pagecache.GENERATION)
     pagecache._flush({f"story-{one.pk}"})
     assert pagecache._lookup("page")[0] is None
+
+
+def test_pages_read_from_a_lagging_replica_are_not_kept_right_after_a_change(
+    settings,
+):
+    settings.NEWSROOM_READ_REPLICA = True
+    settings.NEWSROOM_REPLICA_MAX_LAG_SECONDS = 2
+    story = ArticleFactory(published=True)
+    pagecache._flush({f"story-{story.pk}"})
+    _, generation = pagecache._lookup("page")
+    assert not pagecache._store("page", {}, [f"story-{story.pk}"], generation, 60)
+    with time_machine.travel(timezone.now() + timedelta(seconds=3)):
+        assert pagecache._store("page", {}, [f"story-{story.pk}"], generation, 60)
