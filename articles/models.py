@@ -268,27 +268,11 @@ class ArticleQuerySet(models.QuerySet):
         """Stories matching a reader's query, best first (see articles/search.py)."""
         return search(self, query)
 
-    def with_comment_counts(self):
-        """Annotate `comment_count`: approved comments, in the same query."""
-        from comments.models import Comment
-
-        approved = (
-            Comment.objects.filter(
-                article=OuterRef("pk"), status=CommentStatus.APPROVED
-            )
-            .order_by()
-            .values("article")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return self.annotate(comment_count=Coalesce(Subquery(approved), 0))
-
     def for_listing(self):
-        """What a story card needs: section, hero image, ordered bylines and
-        the approved comment count."""
+        """What a story card needs: section, hero image and ordered bylines
+        (the approved comment count is a column)."""
         return (
-            self.with_comment_counts()
-            .select_related("section", "hero_image")
+            self.select_related("section", "hero_image")
             .prefetch_related(
                 Prefetch(
                     "bylines",
@@ -527,6 +511,14 @@ class Article(models.Model):
         related_name="+",
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    comment_count = models.PositiveIntegerField(
+        _("approved comments"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Kept by the database as comments are approved, held or removed."
+        ),
+    )
     comments_mode = models.CharField(
         _("comments"),
         max_length=20,
@@ -579,6 +571,14 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The database keeps comment_count (comments/migrations/0003); a
+            # copy loaded before a comment was approved must not overwrite it.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "comment_count"
+            ]
         self.body = sanitize_body(self.body)
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
@@ -969,5 +969,5 @@ reversion.register(TaggedArticle)
 reversion.register(
     Article,
     follow=("bylines", "tagged_items", "related_links"),
-    exclude=("edit_version",),
+    exclude=("edit_version", "comment_count"),
 )
