@@ -308,9 +308,30 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
     def latest_per_section(self, per_section: int):
-        """The newest `per_section` stories of every section, in one query."""
-        return (
-            self.annotate(
+        """The newest `per_section` stories of every section, in one query.
+
+        The window ranks only stories at least as new as the oldest story any
+        section shows: for each section, its `per_section`-th newest story (or
+        its oldest, if it has fewer). That reads a few days of stories through
+        the section index instead of ranking the whole archive.
+        """
+        rows = self.order_by()
+        in_section = rows.filter(section=OuterRef("pk")).values("published_at")
+        nth_newest = in_section.order_by("-published_at", "-pk")[
+            per_section - 1 : per_section
+        ]
+        oldest = in_section.order_by("published_at", "pk")[:1]
+        cutoff = (
+            Section.objects.annotate(
+                shown_since=Coalesce(Subquery(nth_newest), Subquery(oldest))
+            )
+            .filter(shown_since__isnull=False)
+            .order_by("shown_since")
+            .values("shown_since")[:1]
+        )
+        ranked = (
+            rows.filter(published_at__gte=Subquery(cutoff))
+            .annotate(
                 section_rank=Window(
                     RowNumber(),
                     partition_by=F("section_id"),
@@ -318,7 +339,10 @@ class ArticleQuerySet(models.QuerySet):
                 )
             )
             .filter(section_rank__lte=per_section)
-            .order_by("section__position", "section__name", "section_rank")
+            .values("pk")
+        )
+        return self.filter(pk__in=ranked).order_by(
+            "section__position", "section__name", "-published_at", "-pk"
         )
 
     def similar_to(self, article, limit: int):
