@@ -34,7 +34,6 @@ from taggit.managers import TaggableManager
 
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import article_refresh_search_vector, search
-from comments.models import CommentStatus
 from comments.models import Mode as CommentsMode
 from tags.managers import NormalizingTaggableManager
 from tags.models import Tag, TaggedArticle
@@ -271,15 +270,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What a story card needs: section, hero image and ordered bylines
         (the approved comment count is a column)."""
-        return (
-            self.select_related("section", "hero_image")
-            .prefetch_related(
-                Prefetch(
-                    "bylines",
-                    queryset=Byline.objects.select_related("author").order_by(
-                        "position"
-                    ),
-                )
+        return self.select_related("section", "hero_image").prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("author").order_by("position"),
             )
         )
 
@@ -539,9 +533,7 @@ class Article(models.Model):
         _("approved comments"),
         default=0,
         editable=False,
-        help_text=_(
-            "Kept by the database as comments are approved, held or removed."
-        ),
+        help_text=_("Kept by the database as comments are approved, held or removed."),
     )
     comments_mode = models.CharField(
         _("comments"),
@@ -585,6 +577,8 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-published_at"], name="articles_status_pub_idx"
             ),
+            # The admin's story list: default ordering and its date drill-down.
+            models.Index(fields=["-published_at", "-id"], name="articles_pub_idx"),
             models.Index(
                 fields=["section", "status", "-published_at"],
                 name="articles_section_pub_idx",
