@@ -112,7 +112,9 @@ class CommentQuerySet(models.QuerySet):
             )
 
         return (
-            self.select_related("article__section", "author__reader", "parent__author")
+            self.select_related(
+                "article__section", "author__reader", "parent__author__reader"
+            )
             .annotate(
                 report_count=Coalesce(models.Subquery(reports), 0),
                 author_approved=by_author([CommentStatus.APPROVED]),
