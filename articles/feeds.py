@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Correction, Section
 from tags.models import Tag, TaggedArticle
 
 FEED_SIZE = 30
@@ -23,7 +23,9 @@ def _stories():
                 queryset=TaggedArticle.objects.select_related("tag").order_by(
                     "tag__name"
                 ),
-            )
+            ),
+            # item_updateddate reads each story's newest correction.
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at")),
         )
         .newest_first()
     )

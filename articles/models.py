@@ -34,7 +34,6 @@ from taggit.managers import TaggableManager
 
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import article_refresh_search_vector, search
-from comments.models import CommentStatus
 from comments.models import Mode as CommentsMode
 from tags.managers import NormalizingTaggableManager
 from tags.models import Tag, TaggedArticle
@@ -268,34 +267,13 @@ class ArticleQuerySet(models.QuerySet):
         """Stories matching a reader's query, best first (see articles/search.py)."""
         return search(self, query)
 
-    def with_comment_counts(self):
-        """Annotate `comment_count`: approved comments, in the same query."""
-        from comments.models import Comment
-
-        approved = (
-            Comment.objects.filter(
-                article=OuterRef("pk"), status=CommentStatus.APPROVED
-            )
-            .order_by()
-            .values("article")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-        return self.annotate(comment_count=Coalesce(Subquery(approved), 0))
-
     def for_listing(self):
-        """What a story card needs: section, hero image, ordered bylines and
-        the approved comment count."""
-        return (
-            self.with_comment_counts()
-            .select_related("section", "hero_image")
-            .prefetch_related(
-                Prefetch(
-                    "bylines",
-                    queryset=Byline.objects.select_related("author").order_by(
-                        "position"
-                    ),
-                )
+        """What a story card needs: section, hero image and ordered bylines
+        (the approved comment count is a column)."""
+        return self.select_related("section", "hero_image").prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("author").order_by("position"),
             )
         )
 
@@ -324,9 +302,30 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
     def latest_per_section(self, per_section: int):
-        """The newest `per_section` stories of every section, in one query."""
-        return (
-            self.annotate(
+        """The newest `per_section` stories of every section, in one query.
+
+        The window ranks only stories at least as new as the oldest story any
+        section shows: for each section, its `per_section`-th newest story (or
+        its oldest, if it has fewer). That reads a few days of stories through
+        the section index instead of ranking the whole archive.
+        """
+        rows = self.order_by()
+        in_section = rows.filter(section=OuterRef("pk")).values("published_at")
+        nth_newest = in_section.order_by("-published_at", "-pk")[
+            per_section - 1 : per_section
+        ]
+        oldest = in_section.order_by("published_at", "pk")[:1]
+        cutoff = (
+            Section.objects.annotate(
+                shown_since=Coalesce(Subquery(nth_newest), Subquery(oldest))
+            )
+            .filter(shown_since__isnull=False)
+            .order_by("shown_since")
+            .values("shown_since")[:1]
+        )
+        ranked = (
+            rows.filter(published_at__gte=Subquery(cutoff))
+            .annotate(
                 section_rank=Window(
                     RowNumber(),
                     partition_by=F("section_id"),
@@ -334,7 +333,10 @@ class ArticleQuerySet(models.QuerySet):
                 )
             )
             .filter(section_rank__lte=per_section)
-            .order_by("section__position", "section__name", "section_rank")
+            .values("pk")
+        )
+        return self.filter(pk__in=ranked).order_by(
+            "section__position", "section__name", "-published_at", "-pk"
         )
 
     def similar_to(self, article, limit: int):
@@ -527,6 +529,12 @@ class Article(models.Model):
         related_name="+",
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    comment_count = models.PositiveIntegerField(
+        _("approved comments"),
+        default=0,
+        editable=False,
+        help_text=_("Kept by the database as comments are approved, held or removed."),
+    )
     comments_mode = models.CharField(
         _("comments"),
         max_length=20,
@@ -569,6 +577,8 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-published_at"], name="articles_status_pub_idx"
             ),
+            # The admin's story list: default ordering and its date drill-down.
+            models.Index(fields=["-published_at", "-id"], name="articles_pub_idx"),
             models.Index(
                 fields=["section", "status", "-published_at"],
                 name="articles_section_pub_idx",
@@ -579,6 +589,14 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The database keeps comment_count (comments/migrations/0003); a
+            # copy loaded before a comment was approved must not overwrite it.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "comment_count"
+            ]
         self.body = sanitize_body(self.body)
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)
@@ -969,5 +987,5 @@ reversion.register(TaggedArticle)
 reversion.register(
     Article,
     follow=("bylines", "tagged_items", "related_links"),
-    exclude=("edit_version",),
+    exclude=("edit_version", "comment_count"),
 )

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +21,7 @@ from articles.models import (
     FrontPageSlot,
     Section,
 )
+from articles.pagination import CappedPaginator
 from articles.search import snippet
 from articles.services import article_from_preview_token
 from comments.forms import CommentForm
@@ -31,7 +32,7 @@ from newsroom import pagecache
 
 def paginate(request, queryset) -> Page:
     """One page of `queryset`; a missing, odd or too-large number gets a real page."""
-    paginator = Paginator(queryset, settings.NEWSROOM_PAGE_SIZE)
+    paginator = CappedPaginator(queryset, settings.NEWSROOM_PAGE_SIZE)
     try:
         number = int(request.GET.get("page", 1))
     except ValueError:

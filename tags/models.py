@@ -5,8 +5,18 @@ from datetime import timedelta
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum, Value
-from django.db.models.functions import Lower
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,10 +42,25 @@ def _published_articles():
 
 class TagQuerySet(models.QuerySet):
     def with_story_counts(self):
-        """Annotate `story_count`: published stories carrying the tag."""
-        published = Q(tagged_articles__content_object__in=_published_articles())
+        """Annotate `story_count`: published stories carrying the tag.
+
+        The database keeps `published_count` (status published); the few
+        stories still scheduled are counted live and taken away.
+        """
+        scheduled = (
+            TaggedArticle.objects.filter(
+                tag=OuterRef("pk"),
+                content_object__in=apps.get_model("articles", "Article")
+                .objects.scheduled()
+                .values("pk"),
+            )
+            .order_by()
+            .values("tag")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return self.annotate(
-            story_count=Count("tagged_articles", filter=published, distinct=True)
+            story_count=F("published_count") - Coalesce(Subquery(scheduled), 0)
         )
 
     def trending_candidates(self, *, days: int, limit: int):
@@ -90,6 +115,16 @@ class Tag(TagBase):
         ),
     )
 
+    published_count = models.PositiveIntegerField(
+        _("stories with status published"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Kept by the database (tags/migrations/0004); scheduled stories "
+            "included. Use with_story_counts() for what readers see."
+        ),
+    )
+
     objects = TagQuerySet.as_manager()
 
     class Meta:
@@ -110,6 +145,14 @@ class Tag(TagBase):
         return self.name
 
     def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # A copy loaded before a story was tagged must not overwrite the
+            # count the database keeps.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "published_count"
+            ]
         self.name = normalize_tag_name(self.name)
         super().save(*args, **kwargs)
 

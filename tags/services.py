@@ -1,5 +1,8 @@
 """Tag changes with consequences, and the trending strip."""
 
+from collections import Counter
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import AbstractBaseUser
@@ -7,7 +10,15 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -201,14 +212,50 @@ def trending_invalidate() -> None:
     trending_tags()
 
 
+def _trending_candidates(*, exclude, days: int, limit: int):
+    """Tags of stories published in the last `days`, best first, one query.
+
+    Read from the window's stories (an index range), never from every
+    tagging (as Tag.objects.trending_candidates() does): `trend_score` weighs
+    each story by how recent it is (linear decay
+    over the window: a story published now counts fully, one at the start of
+    the window not at all).
+    """
+    since = timezone.now() - timedelta(days=days)
+    recent = Article.objects.published().filter(published_at__gt=since)
+    freshness = ExpressionWrapper(
+        F("tagged_articles__content_object__published_at") - Value(since),
+        output_field=DurationField(),
+    )
+    return (
+        Tag.objects.filter(
+            is_hidden_from_strip=False, tagged_articles__content_object__in=recent
+        )
+        .exclude(pk__in=exclude)
+        .annotate(trend_score=Sum(freshness))
+        .order_by("-trend_score", "name")[:limit]
+    )
+
+
 def _compute_trending() -> tuple[list[Tag], int]:
+    """Three queries: the pins, the candidates, the stories still scheduled."""
     size = settings.NEWSROOM_TRENDING_TAGS
     pinned = list(Tag.objects.pinned().order_by("strip_position", "name")[:size])
     candidates = list(
-        Tag.objects.exclude(pk__in=[tag.pk for tag in pinned]).trending_candidates(
-            days=settings.NEWSROOM_TRENDING_DAYS, limit=size * 3
+        _trending_candidates(
+            exclude=[tag.pk for tag in pinned],
+            days=settings.NEWSROOM_TRENDING_DAYS,
+            limit=size * 3,
         )
     )
+    # The stories still scheduled: their tags are counted in published_count
+    # but not yet seen by readers, and the first of them ends the cache.
+    scheduled = list(
+        Article.objects.scheduled().values_list("published_at", "tagged_items__tag")
+    )
+    not_yet_live = Counter(tag_id for _at, tag_id in scheduled)
+    for tag in candidates:
+        tag.story_count = tag.published_count - not_yet_live[tag.pk]
     # Until an editor merges them, a near-duplicate group shows only its
     # most-used tag.
     shown = {tag.name for tag in pinned}
@@ -223,18 +270,13 @@ def _compute_trending() -> tuple[list[Tag], int]:
             if tag is not keep:
                 by_name.pop(tag.name)
     strip = pinned + [tag for tag in candidates if tag.name in by_name]
-    return strip[:size], _seconds_until_next_change()
+    next_live = min((at for at, _tag_id in scheduled), default=None)
+    return strip[:size], _seconds_until(next_live)
 
 
-def _seconds_until_next_change() -> int:
+def _seconds_until(next_live) -> int:
     """Cache the strip no longer than the next scheduled story's go-live."""
     longest = settings.NEWSROOM_TRENDING_CACHE_SECONDS
-    next_live = (
-        Article.objects.scheduled()
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
     if next_live is None:
         return longest
     return max(1, min(longest, int((next_live - timezone.now()).total_seconds()) + 1))

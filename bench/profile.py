@@ -1,0 +1,88 @@
+"""Time one or more pages in process, uncached, as bench/run.py measures them,
+and print the SQL of each request with its time.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench \\
+        python bench/profile.py [--sql] [--explain] [--rounds 5] [page names or paths]
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="*")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sql", action="store_true", help="print every query")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN the slowest")
+    args = parser.parse_args()
+    static_root = tempfile.mkdtemp(prefix="newsroom-static-")
+    os.environ["DJANGO_STATIC_ROOT"] = static_root
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=run.ROOT,
+        env=os.environ | run.SERVER_ENV,
+        check=True,
+    )
+    try:
+        measure(args, run.pages())
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+def measure(args, targets: dict) -> None:
+
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    anonymous, staff = Client(), Client()
+    staff.force_login(get_user_model().objects.filter(is_superuser=True).first())
+    chosen = {
+        name: target
+        for name, target in targets.items()
+        if not args.pages or any(p in name for p in args.pages)
+    }
+    chosen |= {p: (p, "anonymous") for p in args.pages if p.startswith("/")}
+    for name, (path, who) in chosen.items():
+        client = staff if who == "staff" else anonymous
+        timings = []
+        for n in range(args.rounds + 1):
+            cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get(path)
+                elapsed = (time.perf_counter() - start) * 1000
+            assert response.status_code == 200, (name, response.status_code)
+            if n:
+                timings.append(elapsed)
+        sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+        print(
+            f"{name:32} {statistics.median(timings):8.1f} ms  "
+            f"{len(captured):3} queries  {sql_ms:7.1f} ms in SQL (last round)"
+        )
+        queries = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+        if args.sql:
+            for query in captured.captured_queries:
+                print(f"   {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+        if args.explain and queries and queries[0]["sql"].startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + queries[0]["sql"])
+                print("\n".join(row[0] for row in cursor.fetchall()))
+
+
+if __name__ == "__main__":
+    main()
