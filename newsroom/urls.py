@@ -10,6 +10,7 @@ from django.views.static import serve
 
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from newsroom.pagecache import depends
+from newsroom.security import csp_report
 
 # Stories, sections, tags and authors all invalidate "sitemaps" when they change.
 sitemap = depends("sitemaps")
@@ -41,6 +42,7 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", sitemap(news_sitemap), name="news-sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    path("csp-report/", csp_report, name="csp-report"),
     path("comments/", include("comments.urls")),
     path("accounts/", include("comments.accounts_urls")),
 ]

@@ -43,11 +43,22 @@ def page(browser, live_server):
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    errors = []
+    errors, blocked = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Whatever the Content-Security-Policy blocks is a bug: a page that works
+    # only without the policy.
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not blocked, f"Blocked by the Content-Security-Policy: {blocked}"
 
 
 @pytest.fixture
