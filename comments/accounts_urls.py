@@ -9,6 +9,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
+    path("", views.account, name="account"),
+    path("my-data/", views.account_data, name="account_data"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path(

@@ -420,3 +420,70 @@ def comment_reply_notify(*, reply: Comment) -> bool:
     }
     send_mail(_("New reply to your comment"), message, None, [parent.author.email])
     return True
+
+
+# --- Readers' own data ------------------------------------------------------------
+
+
+def reader_data_export(user) -> dict:
+    """Everything the site keeps about a reader, for them to download."""
+    profile = getattr(user, "reader", None)
+    comments = (
+        Comment.objects.filter(author=user)
+        .select_related("article__section")
+        .order_by("created_at", "pk")
+    )
+    reports = CommentReport.objects.filter(reporter=user).order_by("pk")
+    return {
+        "account": {
+            "username": user.get_username(),
+            "email": user.email,
+            "display_name": profile.display_name if profile else "",
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "comments": [
+            {
+                "story": comment.article.headline,
+                "story_url": settings.NEWSROOM_SITE_URL
+                + comment.article.get_absolute_url(),
+                "body": comment.body,
+                "status": comment.status,
+                "posted_at": comment.created_at.isoformat(),
+                "edited_at": comment.edited_at.isoformat()
+                if comment.edited_at
+                else None,
+                "ip_address": comment.ip_address,
+                "browser": comment.user_agent,
+            }
+            for comment in comments
+        ],
+        "reports": [
+            {"comment_id": report.comment_id, "reason": report.reason}
+            for report in reports
+        ],
+    }
+
+
+@transaction.atomic
+def reader_delete_account(*, user) -> None:
+    """Close a reader's account for good. Their comments stay in the threads
+    (replies would lose their context otherwise) under “Former reader”, with
+    nothing that identifies them: the account's name, email, password, IP
+    addresses and browsers are erased."""
+    if user.is_staff:
+        raise PermissionDenied(_("Staff accounts are closed by an administrator."))
+    Comment.objects.filter(author=user).update(
+        ip_address=None, user_agent="", notify_on_reply=False
+    )
+    ReaderProfile.objects.update_or_create(
+        user=user,
+        defaults={"display_name": _("Former reader"), "ban_reason": ""},
+    )
+    user.username = f"deleted-{user.pk}"
+    user.email = ""
+    user.first_name = user.last_name = ""
+    user.set_unusable_password()
+    user.is_active = False
+    # A new password hash also ends every session the account had open.
+    user.save()

@@ -1,14 +1,20 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from comments.forms import CommentEditForm, CommentForm, ReportForm, SignUpForm
+from comments.forms import (
+    CommentEditForm,
+    CommentForm,
+    DeleteAccountForm,
+    ReportForm,
+    SignUpForm,
+)
 from comments.models import Comment, CommentStatus
 from comments.services import (
     CommentRefused,
@@ -16,6 +22,8 @@ from comments.services import (
     comment_edit,
     comment_post,
     comment_report,
+    reader_data_export,
+    reader_delete_account,
     reader_sign_up,
 )
 from comments.threads import comment_subtree
@@ -177,3 +185,35 @@ def sign_up(request):
         "registration/signup.html",
         {"form": form, "next": request.GET.get("next", "")},
     )
+
+
+@login_required
+def account(request):
+    """A reader's own page: their data, and closing the account."""
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reader_delete_account(user=request.user)
+        except PermissionDenied as refusal:
+            messages.error(request, str(refusal))
+            return redirect("accounts:account")
+        logout(request)
+        messages.success(
+            request,
+            _(
+                "Your account is closed. Your comments stay in their threads "
+                "under “Former reader”; nothing that identifies you is kept."
+            ),
+        )
+        return redirect("articles:headlines")
+    return render(request, "registration/account.html", {"form": form})
+
+
+@login_required
+def account_data(request):
+    """Everything the site keeps about the reader, as a JSON download."""
+    response = JsonResponse(
+        reader_data_export(request.user), json_dumps_params={"indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-cupure-data.json"'
+    return response

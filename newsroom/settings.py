@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id.
+    "newsroom.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.security.PermissionsPolicyMiddleware",
@@ -313,13 +315,35 @@ OTP_TOTP_ISSUER = os.environ.get("NEWSROOM_SITE_NAME", "Cupure")
 
 # --- Logging ------------------------------------------------------------------
 
+# One JSON object per line with the request id (newsroom/logs.py); secrets
+# are redacted. DJANGO_LOG_FORMAT=text for plain lines in a terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "newsroom.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "newsroom.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(request_id)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": os.environ.get(
+                "DJANGO_LOG_FORMAT", "text" if DEBUG or TESTING else "json"
+            ),
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+    },
+    "loggers": {
+        # Requests are logged once, by newsroom.logs, with their id.
+        "django.server": {"level": "WARNING"},
+        "newsroom.requests": {
+            "level": os.environ.get("NEWSROOM_REQUEST_LOG_LEVEL", "INFO")
+        },
     },
 }
 
