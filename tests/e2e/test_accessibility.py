@@ -83,6 +83,11 @@ def test_public_pages_pass_axe(browser, live_server, newsroom, screenshot):
         page.locator("#id_body").wait_for()
         found[f"story-with-form@{width}"] = serious_violations(page)
         screenshot(page, f"a11y-story-with-form-{width}")
+        # The reader's own account page (data download, closing the account).
+        page.click(".account-nav__name")
+        page.locator("#id_password").wait_for()
+        found[f"account@{width}"] = serious_violations(page)
+        screenshot(page, f"a11y-account-{width}")
         context.close()
     assert not any(found.values()), {k: v for k, v in found.items() if v}
 
