@@ -187,6 +187,13 @@ class Comment(models.Model):
             # The moderation queue's "author's record" column.
             models.Index(fields=["author", "status"], name="comments_author_idx"),
             models.Index(fields=["root", "created_at"], name="comments_thread_idx"),
+            # A page of a story's top-level comments, in reading order.
+            models.Index(
+                fields=["article", "created_at", "id"],
+                condition=Q(parent__isnull=True),
+                include=["status"],
+                name="comments_roots_idx",
+            ),
             models.Index(fields=["status", "created_at"], name="comments_queue_idx"),
             models.Index(
                 fields=["queue_rank", "created_at", "id"], name="comments_rank_idx"
