@@ -1,4 +1,6 @@
+import functools
 import math
+import re
 import uuid
 from datetime import timedelta
 from pathlib import PurePath
@@ -8,6 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import connection, models
 from django.db.models import (
     Case,
@@ -26,7 +29,8 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, RowNumber
 from django.db.models.lookups import GreaterThan
-from django.urls import reverse
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
@@ -57,6 +61,43 @@ RESERVED_SECTION_SLUGS = frozenset(
         "tags",
     }
 )
+
+
+def listing_reverse(viewname: str, **kwargs) -> str:
+    """reverse() for the hundreds of links on a listing page.
+
+    The pattern is reversed once per view, URLconf and script prefix with
+    placeholder values, then filled in with plain string work: reverse()
+    itself took a fifth of a front page's rendering time. Only for slug and
+    integer arguments, which need no quoting.
+    """
+    parts = _url_template(viewname, tuple(kwargs), get_urlconf(), get_script_prefix())
+    return "".join(
+        str(kwargs[part[1:]]) if part.startswith("\0") else part for part in parts
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _url_template(viewname, names, urlconf, prefix) -> tuple[str, ...]:
+    """The reversed URL cut into fixed text and slots (a NUL, then a name)."""
+    # Digits pass every converter we use (slug, int, str) and never occur in
+    # a fixed part of our URLs at this length.
+    placeholders = {f"{9_137_000_000 + n}": name for n, name in enumerate(names)}
+    url = reverse(
+        viewname, kwargs={name: value for value, name in placeholders.items()}
+    )
+    pieces = re.split("(" + "|".join(placeholders) + ")", url)
+    return tuple(
+        "\0" + placeholders[piece] if piece in placeholders else piece
+        for piece in pieces
+        if piece
+    )
+
+
+@receiver(setting_changed)
+def _forget_url_templates(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _url_template.cache_clear()
 
 
 def validate_section_slug(value: str) -> None:
@@ -112,7 +153,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"section": self.slug})
+        return listing_reverse("articles:section", section=self.slug)
 
 
 class Author(models.Model):
@@ -146,7 +187,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return listing_reverse("articles:author", slug=self.slug)
 
 
 def image_upload_path(instance, filename: str) -> str:
@@ -648,15 +689,13 @@ class Article(models.Model):
         when = timezone.localtime(
             self.published_at or self.created_at or timezone.now()
         )
-        return reverse(
+        return listing_reverse(
             "articles:detail",
-            kwargs={
-                "section": self.section.slug,
-                "year": when.year,
-                "month": f"{when.month:02d}",
-                "day": f"{when.day:02d}",
-                "slug": self.slug,
-            },
+            section=self.section.slug,
+            year=when.year,
+            month=f"{when.month:02d}",
+            day=f"{when.day:02d}",
+            slug=self.slug,
         )
 
     def clean(self):
