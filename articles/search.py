@@ -20,6 +20,7 @@ SEARCH_CONFIG = "english"
 # Markers PostgreSQL puts around matches; nobody types these.
 _START, _STOP = "\x02", "\x03"
 SNIPPET_WORDS = 35
+RANKED_MATCHES = 1000
 
 
 def is_postgres() -> bool:
@@ -58,7 +59,9 @@ def article_refresh_search_vector(article_pk: int) -> None:
 
 
 def search(queryset, query: str):
-    """Stories matching `query`, best first, each with a `snippet_raw`."""
+    """Stories matching `query`, best first, each with a `snippet_raw`.
+
+    On PostgreSQL, the newest RANKED_MATCHES matches, best first."""
     if is_postgres():
         search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         text = Func(
@@ -69,8 +72,16 @@ def search(queryset, query: str):
             function="regexp_replace",
             output_field=TextField(),
         )
-        return (
+        # Rank only the newest matches: ranking every story that mentions
+        # a common word cost half a second, and readers wanting the archive
+        # beyond add words.
+        newest = (
             queryset.filter(search_vector=search_query)
+            .order_by("-published_at", "-pk")
+            .values("pk")[:RANKED_MATCHES]
+        )
+        return (
+            queryset.filter(pk__in=newest)
             .annotate(
                 rank=SearchRank(F("search_vector"), search_query),
                 snippet_raw=SearchHeadline(

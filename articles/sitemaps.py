@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,10 +14,39 @@ from articles.models import Article, Author, Section
 from tags.models import Tag, TaggedArticle
 
 
+class UncountedPaginator(Paginator):
+    """Serves a page without counting the archive; only the sitemap index,
+    which lists the pages, counts. A page past the end is empty, and the
+    sitemap view answers 404 for it."""
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(error) from error
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return self._get_page(rows, number, self)
+
+
 class StorySitemap(Sitemap):
     changefreq = "daily"
     # Each page is built per request: 1,000 addresses keep it quick.
     limit = 1000
+
+    @property
+    def paginator(self):
+        # Counting 100,000 stories to check the page number cost more than
+        # the page itself; the sitemap index still counts (num_pages).
+        return UncountedPaginator(self._items(), self.limit)
 
     def items(self):
         return (

@@ -6,6 +6,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.pagination import CappedPaginator
 from comments.models import (
     QUEUE_ORDER,
     BannedPhrase,
@@ -46,6 +47,21 @@ class ModerationInline(admin.TabularInline):
         return False
 
 
+class QueuePaginator(CappedPaginator):
+    """Counts at most a hundred pages of the queue: moderators work from the
+    front, and counting a million comments on every page view took longer
+    than reading the page."""
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True):
+        super().__init__(
+            object_list,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            max_pages=100,
+        )
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: waiting and reported comments first, oldest first."""
@@ -64,6 +80,8 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["body", "author__username", "author__reader__display_name"]
     list_per_page = 50
+    paginator = QueuePaginator
+    show_full_result_count = False
     actions = ["approve", "reject", "mark_spam", "ban_authors", "ban_and_reject"]
     readonly_fields = [
         "story",

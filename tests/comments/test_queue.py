@@ -1,0 +1,69 @@
+"""The moderation queue's order is kept in the database, and a page of it
+costs the same whatever the number of comments."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from comments.models import Comment, CommentReport, CommentStatus
+from comments.services import comment_report
+from tests.comments.factories import CommentFactory, ReaderFactory
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
+
+
+@pytest.fixture
+def moderator():
+    user = UserFactory(username="mod", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def test_reports_are_counted_on_the_comment_and_rank_it():
+    comment = CommentFactory(article=ArticleFactory(published=True))
+    assert (comment.report_count, Comment.objects.get().queue_rank) == (0, 2)
+
+    comment_report(comment=comment, by=ReaderFactory(), reason="Rude")
+    comment.refresh_from_db()
+    assert (comment.report_count, comment.queue_rank) == (1, 1)
+
+    CommentReport.objects.all().delete()
+    comment.refresh_from_db()
+    assert (comment.report_count, comment.queue_rank) == (0, 2)
+
+
+def test_saving_an_old_copy_keeps_the_report_count():
+    comment = CommentFactory(article=ArticleFactory(published=True))
+    stale = Comment.objects.get(pk=comment.pk)
+    comment_report(comment=comment, by=ReaderFactory(), reason="Rude")
+
+    stale.hold_reason = "checking"
+    stale.save()
+
+    assert Comment.objects.get(pk=comment.pk).report_count == 1
+
+
+def test_waiting_comments_rank_first():
+    story = ArticleFactory(published=True)
+    CommentFactory(article=story)
+    waiting = CommentFactory(article=story, status=CommentStatus.PENDING)
+    assert Comment.objects.for_queue().first() == waiting
+
+
+def test_queue_costs_the_same_queries_with_more_comments(
+    client, moderator, django_assert_num_queries
+):
+    story = ArticleFactory(published=True)
+    url = reverse("admin:comments_comment_changelist")
+    client.force_login(moderator)
+    CommentFactory.create_batch(3, article=story)
+    client.get(url)  # warm the session and the content types
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    CommentFactory.create_batch(60, article=story, status=CommentStatus.PENDING)
+    with django_assert_num_queries(len(few)):
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == 50
