@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -45,6 +46,7 @@ from articles.services import (
 )
 from articles.templatetags.articles_extras import picture
 from articles.workflow import Action
+from newsroom.changelist import SafeChangeListMixin
 from tags.forms import TagAutocompleteWidget
 
 
@@ -142,7 +144,7 @@ class ImageAdminForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(SafeChangeListMixin, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = ["thumbnail", "title", "credit", "dimensions", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
@@ -404,7 +406,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(SafeChangeListMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -754,11 +756,12 @@ class ArticleAdmin(VersionAdmin):
             .select_related("revision__user")
             .order_by("-revision__date_created", "-pk")
         )
-        by_id = {version.pk: version for version in versions}
+        # Looked up as typed: "²" passes isdigit() but int() refuses it.
+        by_id = {str(version.pk): version for version in versions}
 
         def chosen(name, default):
             value = request.GET.get(name, "")
-            return by_id.get(int(value)) if value.isdigit() else default
+            return by_id.get(value) if value.isdigit() else default
 
         newer = chosen("b", versions[0] if versions else None)
         older = chosen("a", versions[1] if len(versions) > 1 else newer)
@@ -803,11 +806,23 @@ class ArticleAdmin(VersionAdmin):
         )
         return redirect("admin:articles_article_change", object_id=pk)
 
+    def history_view(self, request, object_id, extra_context=None):
+        # django-reversion looks versions up by the id as typed before anyone
+        # checks the story exists; PostgreSQL refuses an id holding a NUL.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Restoring goes through the compare page and article_restore, which
         # keeps the workflow state and the edit counter honest.
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
         return redirect(
-            f"{reverse('admin:articles_article_compare', args=[object_id])}"
+            f"{reverse('admin:articles_article_compare', args=[article.pk])}"
             f"?b={version_id}"
         )
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import gettext as _
@@ -99,6 +100,9 @@ class SectionFeed(LatestStoriesFeed):
 class TagFeed(LatestStoriesFeed):
     def get_object(self, request, slug):
         self.request = request
+        if "\x00" in slug:
+            # No slug holds one, and PostgreSQL refuses it in a query.
+            raise Http404
         return get_object_or_404(Tag, slug=slug)
 
     def title(self, obj=None):

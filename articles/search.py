@@ -21,6 +21,12 @@ SEARCH_CONFIG = "english"
 _START, _STOP = "\x02", "\x03"
 SNIPPET_WORDS = 35
 RANKED_MATCHES = 1000
+# Nobody searches with more than a paragraph; SQLite refuses LIKE patterns
+# longer than 50,000 bytes.
+MAX_QUERY_LENGTH = 1000
+# "-word" leaves a word out; a "-" before anything else negates nothing, and
+# a run of them overflows PostgreSQL's tsquery parser ("stack too small").
+_BARE_NOT = re.compile(r"-(?!\w)")
 
 
 def is_postgres() -> bool:
@@ -58,10 +64,20 @@ def article_refresh_search_vector(article_pk: int) -> None:
     )
 
 
+def searchable(query: str) -> str:
+    """The reader's query as a database can take it: control characters, NUL
+    and lone surrogates (which PostgreSQL refuses) become spaces."""
+    printable = "".join(
+        char if char.isprintable() else " " for char in query[:MAX_QUERY_LENGTH]
+    )
+    return _BARE_NOT.sub(" ", printable)
+
+
 def search(queryset, query: str):
     """Stories matching `query`, best first, each with a `snippet_raw`.
 
     On PostgreSQL, the newest RANKED_MATCHES matches, best first."""
+    query = searchable(query)
     if is_postgres():
         search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         text = Func(

@@ -21,6 +21,7 @@ from comments.services import (
     reader_ban,
     reader_unban,
 )
+from newsroom.changelist import SafeChangeListMixin
 
 
 class ReportInline(admin.TabularInline):
@@ -63,7 +64,7 @@ class QueuePaginator(CappedPaginator):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     """The moderation queue: waiting and reported comments first, oldest first."""
 
     list_display = [
@@ -270,7 +271,7 @@ class BannedPhraseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(admin.ModelAdmin):
+class ModerationLogAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = [
         "at",
         "moderator",

@@ -12,6 +12,7 @@ publish at nine is on the cached front page at nine.
 """
 
 import hashlib
+import logging
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -22,6 +23,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
+
+try:
+    from redis import RedisError
+except ImportError:  # pragma: no cover - redis is a dependency
+    RedisError = OSError
+# A cache that cannot be reached is a cache miss, never an error page.
+CACHE_ERRORS = (RedisError, OSError)
+logger = logging.getLogger(__name__)
 
 # Keys every page depends on: the masthead's sections and the trending strip.
 SITE_KEYS = ("nav", "strip")
@@ -88,6 +97,14 @@ def invalidate(*keys: str) -> None:
 
 
 def _flush(keys: set[str]) -> None:
+    try:
+        _bump(keys)
+    except CACHE_ERRORS:
+        # The change is committed; pages kept meanwhile age out by their TTL.
+        logger.exception("Could not invalidate %s in the cache", sorted(keys))
+
+
+def _bump(keys: set[str]) -> None:
     if SCHEDULE in keys:
         cache.delete(NEXT_GO_LIVE)
         keys = keys - {SCHEDULE}
@@ -182,11 +199,18 @@ def fragment(name: str, keys: Iterable[str], compute: Callable[[], object]):
     """A piece of a page (similar stories, say) shared by every reader,
     logged in or not, until one of `keys` changes."""
     cache_key = f"pc:fragment:{name}"
-    entry, generation = _lookup(cache_key)
+    try:
+        entry, generation = _lookup(cache_key)
+    except CACHE_ERRORS:
+        logger.warning("Cache unreachable; building %s without it", name)
+        return compute()
     if entry is not None:
         return entry["value"]
     value = compute()
-    _store(cache_key, {"value": value}, keys, generation, seconds_to_keep())
+    try:
+        _store(cache_key, {"value": value}, keys, generation, seconds_to_keep())
+    except CACHE_ERRORS:
+        logger.warning("Cache unreachable; %s not kept", name)
     return value
 
 
@@ -226,7 +250,11 @@ class PageCacheMiddleware:
         if not self._may_use(request):
             return self.get_response(request)
         cache_key = self._key(request)
-        entry, generation = _lookup(cache_key)
+        try:
+            entry, generation = _lookup(cache_key)
+        except CACHE_ERRORS:
+            logger.warning("Cache unreachable; %s served without it", request.path)
+            return self.get_response(request)
         if entry is not None:
             return self._answer(entry, hit=True)
         response = self.get_response(request)
@@ -240,8 +268,11 @@ class PageCacheMiddleware:
                 "content": response.content,
                 "keys": sorted(keys),
             }
-            if _store(cache_key, entry, keys, generation, timeout):
-                _register_paths(keys, request.get_full_path())
+            try:
+                if _store(cache_key, entry, keys, generation, timeout):
+                    _register_paths(keys, request.get_full_path())
+            except CACHE_ERRORS:
+                logger.warning("Cache unreachable; %s not kept", request.path)
             response["Surrogate-Key"] = " ".join(sorted(keys))
         response["X-Cache"] = "MISS"
         return response

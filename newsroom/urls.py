@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
+from newsroom.health import healthz, readyz
 from newsroom.pagecache import depends
 from newsroom.security import csp_report
 
@@ -25,6 +26,8 @@ urlpatterns = [
         "favicon.ico",
         RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True),
     ),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("tags/", include("tags.urls")),
     path("feeds/", include("articles.feed_urls")),

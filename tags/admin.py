@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
@@ -107,7 +109,12 @@ class TagAdmin(admin.ModelAdmin):
             form = TagMergeForm(request.POST)
             choices = Tag.objects.filter(pk__in=request.POST.getlist("tags"))
         else:
-            ids = [pk for pk in request.GET.get("ids", "").split(",") if pk.isdigit()]
+            # Ids a database column can hold; "²" is a digit to isdigit() only.
+            ids = [
+                pk
+                for pk in request.GET.get("ids", "").split(",")
+                if re.fullmatch(r"[0-9]{1,18}", pk)
+            ]
             choices = Tag.objects.filter(pk__in=ids).with_story_counts()
             form = TagMergeForm(initial={"tags": choices}, choices=choices)
         if request.method == "POST" and form.is_valid():

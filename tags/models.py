@@ -23,17 +23,18 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
 _WHITESPACE = re.compile(r"\s+")
+MAX_NAME_LENGTH = 100
 
 
 def normalize_tag_name(name: str) -> str:
-    """Trim, collapse inner whitespace and drop control characters; case is
-    kept as the editor typed it."""
+    """Trim, collapse inner whitespace, drop control characters and cut to the
+    longest name a tag can have; case is kept as the editor typed it."""
     visible = "".join(
         char
         for char in name or ""
         if char.isspace() or not unicodedata.category(char).startswith("C")
     )
-    return _WHITESPACE.sub(" ", visible).strip()
+    return _WHITESPACE.sub(" ", visible).strip()[:MAX_NAME_LENGTH].rstrip()
 
 
 def _published_articles():
@@ -158,6 +159,13 @@ class Tag(TagBase):
 
     def get_absolute_url(self):
         return reverse("tags:detail", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        # A name of punctuation alone ("!!!") has no slug, so no address; and
+        # the "_2" taggit adds for a taken slug must still fit the column.
+        slug = super().slugify(tag) or "tag"
+        suffix = "" if i is None else f"_{i}"
+        return slug[: self._meta.get_field("slug").max_length - len(suffix)] + suffix
 
     def clean(self):
         super().clean()

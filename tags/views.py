@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.models import Article
@@ -7,6 +8,9 @@ from tags.models import Tag, TagRedirect
 
 
 def tag_detail(request, slug):
+    if "\x00" in slug:
+        # No slug holds one, and PostgreSQL refuses it in a query.
+        raise Http404
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:
         # A merged or re-slugged tag keeps its old address.

@@ -10,26 +10,27 @@ _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 
 
-def _link(match: re.Match) -> str:
-    url = match.group(0)
-    trailing = ""
-    while url and url[-1] in _TRAILING:
-        trailing = url[-1] + trailing
-        url = url[:-1]
-    # The text is already escaped; format_html must not escape it twice.
-    return format_html(
-        '<a href="{}" rel="nofollow ugc noopener">{}</a>{}',
-        mark_safe(url),
-        mark_safe(url),
-        mark_safe(trailing),
-    )
+def _linked(text: str) -> str:
+    """`text` escaped, with each web address made a link. Addresses are found
+    in the text as typed: in escaped text an entity's `;` would pass for
+    trailing punctuation and be cut off the link."""
+    pieces = []
+    position = 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        pieces.append(escape(text[position : match.start()]))
+        pieces.append(
+            format_html('<a href="{}" rel="nofollow ugc noopener">{}</a>', url, url)
+        )
+        position = match.start() + len(url)
+    pieces.append(escape(text[position:]))
+    return "".join(pieces)
 
 
 @register.filter
 def comment_text(text: str) -> SafeString:
     """A reader's plain text as HTML: everything escaped, web addresses (http
     and https only) made into links that pass no credit, paragraphs kept."""
-    escaped = escape(text or "")
-    linked = _URL.sub(_link, escaped)
+    linked = _linked(text or "")
     paragraphs = [p.replace("\n", "<br>") for p in re.split(r"\n{2,}", linked) if p]
     return mark_safe("".join(f"<p>{p}</p>" for p in paragraphs))
