@@ -7,11 +7,15 @@ import threading
 from functools import partial
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection
 
+from articles.models import Article
 from comments.models import Comment, ModerationLog
 from comments.services import comment_post
-from tests.factories import ArticleFactory, UserFactory
+from tags.models import Tag, TagAlias, TaggedArticle
+from tags.services import tag_merge
+from tests.factories import ArticleFactory, TagFactory, UserFactory
 
 POSTGRES = "postgres" in os.environ.get("DATABASE_URL", "")
 
@@ -71,3 +75,74 @@ def test_a_comment_sent_many_times_at_once_is_stored_once(settings):
     stored = Comment.objects.get(article=story)
     # Held (a first comment), with its log entry: the whole of one post.
     assert ModerationLog.objects.filter(comment=stored).count() == 1
+
+
+# --- Tags -----------------------------------------------------------------------------
+
+
+def tag_story(story_pk: int, name: str) -> str:
+    Article.objects.get(pk=story_pk).tags.add(name)
+    return name
+
+
+def test_merges_beside_taggings_lose_and_double_nothing(tag_editor):
+    survivor = TagFactory(name="harbour")
+    plural, typo = TagFactory(name="harbours"), TagFactory(name="habour")
+    stories = [ArticleFactory(tags=[plural]) for _ in range(4)]
+    stories += [ArticleFactory(tags=[typo]) for _ in range(4)]
+    stories += [ArticleFactory(tags=[plural, typo]) for _ in range(2)]
+    untagged = [ArticleFactory() for _ in range(6)]
+
+    results = run_together(
+        partial(tag_merge, survivor=survivor, merged=[plural], by=tag_editor),
+        partial(tag_merge, survivor=survivor, merged=[typo], by=tag_editor),
+        *[partial(tag_story, story.pk, "harbour") for story in stories[:3]],
+        *[partial(tag_story, story.pk, "harbours") for story in untagged[:3]],
+        *[partial(tag_story, story.pk, "habour") for story in untagged[3:]],
+    )
+
+    merges, with_survivor, with_merged = results[:2], results[2:5], results[5:]
+    assert all(isinstance(moved, int) for moved in merges), merges
+    assert with_survivor == ["harbour"] * 3
+    # A tagging that named a tag as it was merged away is refused whole (the
+    # tag is gone when it commits); sent again, it files under the survivor.
+    for story, result in zip(untagged, with_merged, strict=True):
+        if isinstance(result, IntegrityError):
+            assert "tags_taggedarticle_tag_id" in str(result)
+            tag_story(story.pk, "harbours")
+        else:
+            assert result in {"harbours", "habour"}, result
+    assert list(Tag.objects.values_list("name", flat=True)) == ["harbour"]
+    for story in stories + untagged:
+        assert list(story.tags.values_list("name", flat=True)) == ["harbour"]
+    assert TaggedArticle.objects.count() == len(stories + untagged)
+    assert sorted(TagAlias.objects.values_list("name", flat=True)) == [
+        "habour",
+        "harbours",
+    ]
+
+
+def test_merges_in_opposite_directions_one_wins_the_other_is_refused(tag_editor):
+    east, west = TagFactory(name="east harbour"), TagFactory(name="east harbor")
+    both = ArticleFactory(tags=[east, west])
+
+    results = run_together(
+        partial(tag_merge, survivor=east, merged=[west], by=tag_editor),
+        partial(tag_merge, survivor=west, merged=[east], by=tag_editor),
+    )
+
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(refused) == 1, results
+    assert "merged or deleted" in refused[0].messages[0]
+    (left,) = Tag.objects.all()
+    assert list(both.tags.all()) == [left]
+    assert TagAlias.objects.get().tag == left
+
+
+@pytest.fixture
+def tag_editor():
+    return UserFactory(
+        username="tag-editor",
+        is_staff=True,
+        permissions=["tags.change_tag", "tags.delete_tag", "tags.view_tag"],
+    )
