@@ -4,17 +4,21 @@ saving one story."""
 
 import os
 import threading
+import time
 from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
+from django.test import Client
+from django.urls import reverse
 
 from articles.models import Article
 from comments.models import Comment, ModerationLog
 from comments.services import comment_post
 from tags.models import Tag, TagAlias, TaggedArticle
 from tags.services import tag_merge
+from tests.articles.test_workflow import change_form, member
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 
 POSTGRES = "postgres" in os.environ.get("DATABASE_URL", "")
@@ -146,3 +150,46 @@ def tag_editor():
         is_staff=True,
         permissions=["tags.change_tag", "tags.delete_tag", "tags.view_tag"],
     )
+
+
+# --- Stories --------------------------------------------------------------------------
+
+
+def _slow_story_saves(execute, sql, params, many, context):
+    """Widen the gap between checking the version and writing the story, as a
+    busy server would."""
+    if sql.startswith('UPDATE "articles_article" SET "headline"'):
+        time.sleep(0.3)
+    return execute(sql, params, many, context)
+
+
+def save_in_admin(user, url: str, data: dict):
+    client = Client()
+    client.force_login(user)
+    with connection.execute_wrapper(_slow_story_saves):
+        return client.post(url, data)
+
+
+@pytest.mark.usefixtures("roles")
+def test_two_editors_saving_the_same_version_one_wins_one_is_refused():
+    story = ArticleFactory(headline="Ferries resume", dek="Original dek")
+    opened = change_form(story, _continue="Save")  # both open the same version
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    editors = [member("Editors", "ed"), member("Editors", "eve")]
+
+    headlines = ["Ferries resume Monday", "Ferries resume Tuesday"]
+
+    results = run_together(
+        *[
+            partial(save_in_admin, editor, url, opened | {"headline": headline})
+            for editor, headline in zip(editors, headlines, strict=True)
+        ]
+    )
+
+    assert sorted(response.status_code for response in results) == [200, 302]
+    refused = next(response for response in results if response.status_code == 200)
+    assert "saved this story at" in refused.content.decode()
+    winner = results.index(next(r for r in results if r.status_code == 302))
+    story.refresh_from_db()
+    assert story.headline == headlines[winner]
+    assert story.edit_version == opened["loaded_version"] + 1
