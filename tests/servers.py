@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
 from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,6 +130,21 @@ class Gunicorn:
         self.process.wait(timeout=30)
 
 
+def wait_for_disconnections(django_db_blocker, *, seconds: float = 10) -> None:
+    """Wait until only this process uses the test database: a stopped server's
+    sessions end a moment after it, and the database is dropped at the end."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
+
+
 def start_servers(env: dict, logs: Path, count: int, **options) -> list[Gunicorn]:
     servers = [
         Gunicorn(env, logs / f"gunicorn-{n}.log", **options) for n in range(count)
@@ -200,7 +216,8 @@ class Browser:
 
     def log_in(self, user) -> None:
         """Start a session for `user`, as the login form would (without hashing
-        the password with the production hasher every time)."""
+        the password with the production hasher every time). From the test's
+        own thread: the settings override is seen by every thread."""
         with override_settings(SECRET_KEY=SECRET_KEY):
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)

@@ -31,6 +31,7 @@ from tests.servers import (
     require_redis,
     server_env,
     start_servers,
+    wait_for_disconnections,
 )
 
 DATABASE_DOWN = (OperationalError, InterfaceError)
@@ -215,6 +216,7 @@ def proxy(django_db_setup, django_db_blocker):
     proxy = DatabaseProxy(database["HOST"] or "127.0.0.1", int(database["PORT"]))
     yield proxy
     proxy.close()
+    wait_for_disconnections(django_db_blocker)
 
 
 # --- Cut in the middle of a write: all or nothing -----------------------------------
@@ -317,8 +319,9 @@ REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15
 
 @pytest.fixture(scope="module")
 def server(proxy, tmp_path_factory):
-    """Gunicorn (two workers, four threads each) on the test database through
-    the proxy, production settings."""
+    """Gunicorn on the test database through the proxy, production settings.
+    Each worker has a thread for every request the test sends at once (a
+    worker may take them all), so none waits behind another."""
     require_redis(REDIS_URL)
     env = server_env(
         database=database_url(connection.settings_dict, port=proxy.port),
@@ -329,7 +332,7 @@ def server(proxy, tmp_path_factory):
     )
     collectstatic(env)
     (gunicorn,) = start_servers(
-        env, tmp_path_factory.mktemp("logs"), 1, workers=2, threads=4
+        env, tmp_path_factory.mktemp("logs"), 1, workers=2, threads=6
     )
     yield gunicorn
     gunicorn.stop()

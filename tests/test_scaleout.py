@@ -17,6 +17,7 @@ from tests.servers import (
     require_redis,
     server_env,
     start_servers,
+    wait_for_disconnections,
 )
 
 REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -50,6 +51,7 @@ def servers(django_db_setup, django_db_blocker, tmp_path_factory):
     finally:
         for server in started:
             server.stop()
+        wait_for_disconnections(django_db_blocker)
 
 
 def test_two_processes_serve_one_site(servers):
