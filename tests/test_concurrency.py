@@ -3,8 +3,12 @@ posting to one thread, double clicks, tag merges beside taggings, two editors
 saving one story."""
 
 import os
+import re
 import threading
 import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
@@ -14,12 +18,21 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from comments.models import Comment, ModerationLog
+from comments.models import Comment, CommentStatus, ModerationLog
 from comments.services import comment_post
 from tags.models import Tag, TagAlias, TaggedArticle
 from tags.services import tag_merge
 from tests.articles.test_workflow import change_form, member
 from tests.factories import ArticleFactory, TagFactory, UserFactory
+from tests.servers import (
+    Browser,
+    collectstatic,
+    database_url,
+    require_redis,
+    server_env,
+    start_servers,
+    wait_for_disconnections,
+)
 
 POSTGRES = "postgres" in os.environ.get("DATABASE_URL", "")
 
@@ -27,7 +40,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         not POSTGRES,
-        reason="row locks need PostgreSQL; SQLite runs one writer at a time",
+        reason="row locks and several web processes on one database need PostgreSQL",
     ),
 ]
 
@@ -60,6 +73,142 @@ def run_together(*calls) -> list:
 
 # --- Comments -------------------------------------------------------------------------
 
+REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/12")
+CLIENTS, READERS, POSTS_PER_READER = 20, 100, 5
+DOUBLE_CLICKERS = 10
+# Every reader comes from 127.0.0.1 here: the network's limit is what refuses.
+PER_IP = 460
+NETWORK_REFUSAL = "Many comments are coming from your network"
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Gunicorn, three workers of four threads, on the test database, with
+    rate limits shared through Redis."""
+    require_redis(REDIS_URL)
+    with django_db_blocker.unblock():
+        database = connection.settings_dict
+    env = server_env(
+        database=database_url(database),
+        static_root=tmp_path_factory.mktemp("static"),
+        REDIS_URL=REDIS_URL,
+        NEWSROOM_CACHE_PREFIX=f"concurrency-{uuid.uuid4().hex[:8]}",
+        NEWSROOM_COMMENT_RATE_PER_IP=str(PER_IP),
+    )
+    collectstatic(env)
+    (gunicorn,) = start_servers(
+        env, tmp_path_factory.mktemp("logs"), 1, workers=3, threads=4
+    )
+    yield gunicorn
+    gunicorn.stop()
+    wait_for_disconnections(django_db_blocker)
+
+
+class Reader:
+    def __init__(self, user, base: str, story):
+        self.user, self.base, self.story = user, base, story
+        self.browser = Browser()
+        self.browser.log_in(user)
+        self.token = ""
+
+    def open_story(self) -> None:
+        self.token = self.browser.csrf_token(self.base + self.story.get_absolute_url())
+
+    def post(self, body: str) -> dict:
+        """Post as a reader's browser would; follow a refusal to read why."""
+        page = self.browser.post(
+            self.base + reverse("comments:post", args=[self.story.pk]),
+            {"body": body},
+            token=self.token,
+            follow=False,
+        )
+        posted = {"status": page.status, "body": body}
+        location = page.headers.get("Location", "")
+        if found := re.search(r"#comment-(\d+)$", location):
+            posted["pk"] = int(found[1])
+        elif location.endswith("#comments"):
+            shown = self.browser.get(self.base + location.split("#")[0])
+            posted["refusal"] = re.findall(
+                r'messages__item--error">([^<]*)<', shown.text
+            )
+        return posted
+
+
+def _window() -> int:
+    """The rate limiter's current one-minute window (comments/services.py)."""
+    return int(time.time() // 60)
+
+
+def test_readers_posting_to_one_story_at_once_lose_nothing(server):
+    base = server.base
+    story = ArticleFactory(published=True, headline="Tunnel toll set at two euros")
+    earlier = ArticleFactory(published=True)
+    users = [UserFactory(username=f"reader-{n}") for n in range(READERS)]
+    clickers = [UserFactory(username=f"clicker-{n}") for n in range(DOUBLE_CLICKERS)]
+    # Each has an approved comment already, so new ones go straight up.
+    Comment.objects.bulk_create(
+        Comment(
+            article=earlier, author=user, body="Earlier.", status=CommentStatus.APPROVED
+        )
+        for user in users + clickers
+    )
+    visitor = Browser()
+    for _ in range(3):  # the story page is in the shared cache from now on
+        visitor.get(base + story.get_absolute_url())
+    readers = [Reader(user, base, story) for user in users + clickers]
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        list(pool.map(Reader.open_story, readers))
+    readers, clickers = readers[:READERS], readers[READERS:]
+    if time.time() % 60 > 45:  # start in a fresh window: counts are exact
+        time.sleep(60.5 - time.time() % 60)
+    started, window = time.monotonic(), _window()
+
+    # Ten readers double-click: the same comment sent twice at once.
+    double_clicks = run_together(
+        *[partial(reader.post, f"{reader.user}: me too") for reader in clickers] * 2
+    )
+
+    # Twenty clients, each for five readers, post 500 comments.
+    def client(number: int) -> list[dict]:
+        mine = readers[number * READERS // CLIENTS : (number + 1) * READERS // CLIENTS]
+        return [
+            mine[n % len(mine)].post(f"Comment {number}-{n}: how is the toll spent?")
+            for n in range(len(mine) * POSTS_PER_READER)
+        ]
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        posts = [post for posted in pool.map(client, range(CLIENTS)) for post in posted]
+    seconds = time.monotonic() - started
+    assert _window() == window, "the run spanned two rate windows"
+
+    assert not [r for r in double_clicks if isinstance(r, Exception)], double_clicks
+    assert {post["status"] for post in posts + double_clicks} == {302}  # no 5xx
+    first, second = double_clicks[:DOUBLE_CLICKERS], double_clicks[DOUBLE_CLICKERS:]
+    assert [post["pk"] for post in first] == [post["pk"] for post in second]
+
+    accepted = [post for post in posts if "pk" in post]
+    refused = [post for post in posts if "pk" not in post]
+    assert (len(accepted), len(refused)) == (PER_IP - DOUBLE_CLICKERS, 50)
+    for post in refused:
+        assert post["refusal"] and NETWORK_REFUSAL in post["refusal"][-1], post
+
+    stored = Comment.objects.filter(article=story)
+    bodies = Counter(stored.values_list("body", flat=True))
+    assert set(bodies.values()) == {1}  # each exactly once
+    expected = {post["body"]: post["pk"] for post in accepted + first}
+    assert dict(stored.values_list("body", "pk")) == expected
+    assert not stored.exclude(status=CommentStatus.APPROVED).exists()
+    count = Article.objects.with_comment_counts().get(pk=story.pk).comment_count
+    assert count == PER_IP
+    page = visitor.get(base + story.get_absolute_url())
+    assert f'<span class="comments__count">({PER_IP})</span>' in page.text
+    assert "Traceback" not in server.output()
+    print(  # noqa: T201 (the figures for the report, with -s)
+        f"{len(posts) + len(double_clicks)} posts in {seconds:.1f} s: "
+        f"{len(accepted)} + {DOUBLE_CLICKERS} stored, {len(refused)} refused, "
+        f"{DOUBLE_CLICKERS} repeats recognised"
+    )
+
 
 def test_a_comment_sent_many_times_at_once_is_stored_once(settings):
     settings.NEWSROOM_COMMENT_RATE_PER_ACCOUNT = 100
@@ -82,6 +231,15 @@ def test_a_comment_sent_many_times_at_once_is_stored_once(settings):
 
 
 # --- Tags -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tag_editor():
+    return UserFactory(
+        username="tag-editor",
+        is_staff=True,
+        permissions=["tags.change_tag", "tags.delete_tag", "tags.view_tag"],
+    )
 
 
 def tag_story(story_pk: int, name: str) -> str:
@@ -143,15 +301,6 @@ def test_merges_in_opposite_directions_one_wins_the_other_is_refused(tag_editor)
     assert TagAlias.objects.get().tag == left
 
 
-@pytest.fixture
-def tag_editor():
-    return UserFactory(
-        username="tag-editor",
-        is_staff=True,
-        permissions=["tags.change_tag", "tags.delete_tag", "tags.view_tag"],
-    )
-
-
 # --- Stories --------------------------------------------------------------------------
 
 
@@ -176,7 +325,6 @@ def test_two_editors_saving_the_same_version_one_wins_one_is_refused():
     opened = change_form(story, _continue="Save")  # both open the same version
     url = reverse("admin:articles_article_change", args=[story.pk])
     editors = [member("Editors", "ed"), member("Editors", "eve")]
-
     headlines = ["Ferries resume Monday", "Ferries resume Tuesday"]
 
     results = run_together(
