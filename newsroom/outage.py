@@ -103,8 +103,9 @@ class _LogThrottle:
         """How many failures went unlogged, if it is time for a line."""
         with self._lock:
             now = time.monotonic()
-            if self._logged_at is not None and now < self._logged_at + (
-                LOG_EVERY_SECONDS
+            if (
+                self._logged_at is not None
+                and now - self._logged_at < LOG_EVERY_SECONDS
             ):
                 self._unlogged += 1
                 return None
@@ -119,13 +120,12 @@ def _log(request, error: Exception) -> None:
     unlogged = _throttle.due()
     if unlogged is None:
         return
-    reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    lines = str(error).strip().splitlines()
     logger.error(
-        "Database unavailable, answering 503 (%s: %s) to %s %s; "
-        "%d more 503s since the last report.",
+        "Database unavailable, answering 503 (%s: %s) to %s %s%s",
         type(error).__name__,
-        reason,
+        lines[0] if lines else "",
         request.method,
         request.path,
-        unlogged,
+        f" and {unlogged} more requests since the last report." if unlogged else ".",
     )

@@ -107,6 +107,25 @@ def test_every_kind_of_request_gets_the_503_page(client, admin_user, caplog):
 
 
 @pytest.mark.django_db
+def test_an_outage_is_logged_once_then_counted(
+    client, database_down, caplog, monkeypatch
+):
+    with caplog.at_level(logging.INFO):
+        client.get("/")
+        client.get("/feeds/")
+        client.get("/tags/")
+        monkeypatch.setattr(outage, "LOG_EVERY_SECONDS", 0)  # time for a report
+        client.get("/search/")
+
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == 2
+    assert lines[0].endswith("to GET /.")
+    assert lines[1].endswith(
+        "to GET /search/ and 2 more requests since the last report."
+    )
+
+
+@pytest.mark.django_db
 def test_the_503_page_is_styled_and_names_the_site(client, database_down, settings):
     settings.NEWSROOM_SITE_NAME = "Cupure"
     html = client.get("/").content.decode()
