@@ -130,12 +130,20 @@ class EditConflict(ValidationError):
 def article_check_edit(
     *, article: Article, by: AbstractBaseUser, loaded_version: int | None
 ) -> None:
-    """Refuse an edit the rules don't allow, or one made on a stale copy."""
+    """Refuse an edit the rules don't allow, or one made on a stale copy.
+
+    Inside a transaction (the admin's change form), the story stays locked
+    until the save commits: a second save from the same version waits here,
+    then finds the new version and is refused.
+    """
     if article.pk is None:
         if not by.has_perm("articles.add_article"):
             raise PermissionDenied(_("You cannot write stories."))
         return
-    current = Article.objects.get(pk=article.pk)
+    stories = Article.objects.all()
+    if transaction.get_connection().in_atomic_block:
+        stories = stories.select_for_update(no_key=True)
+    current = stories.get(pk=article.pk)
     if not workflow.can_edit(by, current):
         raise PermissionDenied(
             _("You can't edit this story: it is not yours, or it is no longer a draft.")

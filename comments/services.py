@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -147,6 +148,12 @@ def comment_post(
     ):
         raise CommentRefused(_("You can only reply to a published comment."))
 
+    # One reader's posts are taken one at a time, so the same text sent twice
+    # at once (a double click) finds the first copy here instead of adding a
+    # second. Others may still insert rows referring to the reader meanwhile.
+    get_user_model().objects.select_for_update(no_key=True).filter(
+        pk=author.pk
+    ).exists()
     window = timezone.now() - timedelta(seconds=60)
     repeat = Comment.objects.filter(
         article=article, author=author, body=body, created_at__gte=window
@@ -356,8 +363,6 @@ def oldest_waiting_since() -> datetime | None:
 
 @transaction.atomic
 def reader_sign_up(*, email: str, password: str, display_name: str):
-    from django.contrib.auth import get_user_model
-
     user_model = get_user_model()
     user = user_model.objects.create_user(
         username=email.lower(), email=email.lower(), password=password

@@ -75,7 +75,9 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = current
-            user = getattr(request, "user", None)
+            # Only a user the request already loaded: loading one here could
+            # hit a database that is down.
+            user = getattr(request, "_cached_user", None)
             user_id = user.pk if user is not None and user.is_authenticated else None
             logger.info(
                 "%s %s %s",

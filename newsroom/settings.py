@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # First to read the database (session, user): answers 503 while it is down.
+    "newsroom.outage.DatabaseOutageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Anonymous page views read from the replica, if there is one.
     "newsroom.replica.ReplicaMiddleware",
@@ -133,6 +135,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# An unreachable PostgreSQL fails a request within seconds (a 503 page, see
+# newsroom/outage.py) rather than holding a web worker.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
+
+
+def _add_connect_timeout(database: dict) -> None:
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+
+
+_add_connect_timeout(DATABASES["default"])
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -165,6 +179,7 @@ if DATABASE_REPLICA_URL:
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
+    _add_connect_timeout(DATABASES["replica"])
 elif TESTING:
     # A stand-in for the replica tests; nothing reads from it unless they
     # turn NEWSROOM_READ_REPLICA on.

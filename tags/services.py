@@ -49,8 +49,7 @@ def tag_merge(*, survivor: Tag, merged: list[Tag], by: AbstractBaseUser) -> int:
         raise ValidationError(_("Choose at least one tag to merge into the survivor."))
 
     merged_ids = [tag.pk for tag in merged]
-    # Lock the rows so a concurrent merge of the same tags waits for this one.
-    list(Tag.objects.select_for_update().filter(pk__in=[survivor.pk, *merged_ids]))
+    _lock_for_merge(survivor_id=survivor.pk, merged_ids=merged_ids)
     retagged = TaggedArticle.objects.filter(tag_id__in=merged_ids).values_list(
         "content_object_id", flat=True
     )
@@ -61,18 +60,18 @@ def tag_merge(*, survivor: Tag, merged: list[Tag], by: AbstractBaseUser) -> int:
     already_tagged = TaggedArticle.objects.filter(tag=survivor).values(
         "content_object_id"
     )
-    moved = (
+    # A story tagged with two of the merged tags gets the survivor once.
+    moved = set(
         TaggedArticle.objects.filter(tag_id__in=merged_ids)
         .exclude(content_object_id__in=already_tagged)
-        .order_by("content_object_id", "pk")
+        .values_list("content_object_id", flat=True)
     )
-    # A story tagged with two of the merged tags keeps one tagging.
-    keep_ids, seen = [], set()
-    for tagging_id, article_id in moved.values_list("pk", "content_object_id"):
-        if article_id not in seen:
-            seen.add(article_id)
-            keep_ids.append(tagging_id)
-    TaggedArticle.objects.filter(pk__in=keep_ids).update(tag=survivor)
+    # An editor may be tagging one of these stories with the survivor right
+    # now: their tagging and this one are the same, whichever commits first.
+    TaggedArticle.objects.bulk_create(
+        [TaggedArticle(content_object_id=pk, tag=survivor) for pk in sorted(moved)],
+        ignore_conflicts=True,
+    )
     TaggedArticle.objects.filter(tag_id__in=merged_ids).delete()
 
     TagAlias.objects.filter(tag_id__in=merged_ids).update(tag=survivor)
@@ -96,7 +95,28 @@ def tag_merge(*, survivor: Tag, merged: list[Tag], by: AbstractBaseUser) -> int:
         single_object=True,
     )
     transaction.on_commit(trending_invalidate)
-    return len(keep_ids)
+    return len(moved)
+
+
+def _lock_for_merge(*, survivor_id: int, merged_ids: list[int]) -> None:
+    """Lock the tags of a merge until it commits, in id order, so merges that
+    share a tag wait for one another rather than deadlock.
+
+    The merged tags are locked outright: a tagging made with one of them
+    meanwhile waits, then fails (the tag is gone) rather than being lost. The
+    survivor's lock still lets editors tag stories with it.
+    """
+    found = 0
+    for pk in sorted([survivor_id, *merged_ids]):
+        tag = Tag.objects.filter(pk=pk).select_for_update(no_key=pk == survivor_id)
+        found += tag.exists()
+    if found < 1 + len(merged_ids):
+        raise ValidationError(
+            _(
+                "One of these tags was merged or deleted meanwhile. "
+                "Reload the page and try again."
+            )
+        )
 
 
 def tag_record_slug_change(*, tag: Tag, old_slug: str) -> None:
