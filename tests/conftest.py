@@ -56,3 +56,13 @@ def roles(db):
     from articles.roles import roles_sync
 
     roles_sync(Group, Permission)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def close_connections_before_teardown(django_db_setup):
+    """Every connection of this process (the replica alias's too) closes
+    before the test database is dropped, so the drop is never refused."""
+    yield
+    from django.db import connections
+
+    connections.close_all()
