@@ -75,7 +75,16 @@ def process_lead_in(config, shared_config) -> None:
 
 
 def sanitize_body(html: str) -> str:
-    """Return the body reduced to the tags, attributes and URLs we allow."""
+    """Return the body reduced to the tags, attributes and URLs we allow.
+
+    Broken markup can come out of one pass nested in a way the next parse
+    reads differently (a heading inside a heading); cleaning again until
+    nothing changes makes the stored body a fixed point."""
     cleaned = _cleaner.clean(html or "").strip()
+    for _ in range(3):
+        again = _cleaner.clean(cleaned).strip()
+        if again == cleaned:
+            break
+        cleaned = again
     # ProseMirror always keeps one paragraph; an empty one means no body.
     return "" if cleaned in {"", "<p></p>"} else cleaned
