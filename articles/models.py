@@ -41,6 +41,7 @@ from taggit.managers import TaggableManager
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import article_refresh_search_vector, search
 from comments.models import Mode as CommentsMode
+from newsroom.kept import DatabaseKeptFields
 from tags.managers import NormalizingTaggableManager
 from tags.models import Tag, TaggedArticle
 
@@ -499,7 +500,7 @@ def tag_weights(tag_ids: list[int]) -> dict[int, float]:
     return {pk: math.log(((total or 0) + 1) / (df + 1)) + 1 for pk, df, total in rows}
 
 
-class Article(models.Model):
+class Article(DatabaseKeptFields, models.Model):
     headline = models.CharField(
         _("headline"),
         max_length=200,
@@ -671,15 +672,10 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
+    # Triggers keep it (comments/migrations/0003).
+    kept_by_database = ("comment_count",)
+
     def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            # The database keeps comment_count (comments/migrations/0003); a
-            # copy loaded before a comment was approved must not overwrite it.
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "comment_count"
-            ]
         self.body = sanitize_body(self.body)
         if not self.slug:
             self.slug = unique_slug(Article, self.headline, exclude_pk=self.pk)

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.kept import DatabaseKeptFields
+
 
 class ReaderProfile(models.Model):
     """What readers add to Django's user: the name shown on comments, a ban."""
@@ -110,7 +112,7 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
-class Comment(models.Model):
+class Comment(DatabaseKeptFields, models.Model):
     article = models.ForeignKey(
         "articles.Article",
         verbose_name=_("story"),
@@ -203,18 +205,8 @@ class Comment(models.Model):
     def __str__(self):
         return self.body[:60]
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            # The database keeps report_count (comments/migrations/0005); a
-            # copy loaded before a report must not overwrite it.
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key
-                and not field.generated
-                and field.name != "report_count"
-            ]
-        super().save(*args, **kwargs)
+    # Triggers keep it (comments/migrations/0005).
+    kept_by_database = ("report_count",)
 
     def get_absolute_url(self):
         return reverse("comments:thread", kwargs={"pk": self.pk})

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
+from newsroom.kept import DatabaseKeptFields
+
 _WHITESPACE = re.compile(r"\s+")
 MAX_NAME_LENGTH = 100
 
@@ -95,7 +97,7 @@ class TagQuerySet(models.QuerySet):
         return self.filter(strip_position__isnull=False, is_hidden_from_strip=False)
 
 
-class Tag(TagBase):
+class Tag(DatabaseKeptFields, TagBase):
     description = models.TextField(
         _("description"),
         blank=True,
@@ -145,15 +147,10 @@ class Tag(TagBase):
     def __str__(self):
         return self.name
 
+    # Triggers keep it (tags/migrations/0005).
+    kept_by_database = ("published_count",)
+
     def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            # A copy loaded before a story was tagged must not overwrite the
-            # count the database keeps.
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "published_count"
-            ]
         self.name = normalize_tag_name(self.name)
         super().save(*args, **kwargs)
 
