@@ -1,11 +1,18 @@
-"""RSS 2.0 and Atom feeds: latest stories, and per section, tag and author."""
+"""RSS 2.0 and Atom feeds: latest stories, and per section, tag and author.
+
+Readers render an RSS title or description, and an Atom summary of type
+"html", as HTML: journalists' text goes into those escaped, so a headline or
+dek that looks like markup shows as the characters typed and runs nothing.
+Names and categories are plain text in both formats (XML-escaped only).
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Author, Correction, Section
@@ -32,9 +39,23 @@ def _stories():
     )
 
 
+class NewsroomRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the channel's and the items' titles, and the channel's
+    description, escaped: the RSS profile reads them as HTML."""
+
+    def __init__(self, title, link, description, *args, **kwargs):
+        super().__init__(escape(title), link, escape(description), *args, **kwargs)
+
+    def add_item(self, title, *args, **kwargs):
+        super().add_item(escape(title), *args, **kwargs)
+
+
 class LatestStoriesFeed(Feed):
     """The site's newest stories. Subclasses narrow them to one section, tag
-    or author."""
+    or author. Titles and descriptions are plain text; `item_description` is
+    HTML (Atom declares it so)."""
+
+    feed_type = NewsroomRssFeed
 
     def title(self, obj=None):
         return settings.NEWSROOM_SITE_NAME
@@ -55,7 +76,7 @@ class LatestStoriesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.summary
+        return escape(item.summary)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -1,4 +1,5 @@
 import functools
+import html
 import math
 import re
 import uuid
@@ -803,7 +804,9 @@ class Article(DatabaseKeptFields, models.Model):
 
     @property
     def summary(self) -> str:
-        return self.dek or Truncator(strip_tags(self.body)).words(30)
+        """Plain text: the dek, or the body's first words (its entities decoded,
+        so templates and feeds escape it once)."""
+        return self.dek or Truncator(html.unescape(strip_tags(self.body))).words(30)
 
 
 class Byline(models.Model):

@@ -170,3 +170,29 @@ html_fragments = st.one_of(
 )
 # Random text and hostile fragments, glued together in any order.
 hostile_html = st.lists(html_fragments, max_size=12).map("".join)
+
+
+# --- Markup that runs script ----------------------------------------------------
+
+# Each one calls __hit(n) (or alert) if a browser ever runs it; the browser
+# tests define __hit and watch for dialogs. Short enough for every name field
+# (a section's name is at most 80 characters).
+SCRIPT_PAYLOADS = [
+    "D1 </p><svg onload=alert('D1')>",
+    "<img src=x onerror=__hit(2)>",
+    "<script>__hit(3)</script>",
+    '<a href="javascript:__hit(4)">read more</a>',
+    "JaVaScRiPt:__hit(5)",
+    "&lt;img src=x onerror=__hit(6)&gt;",
+    "&#60;svg onload=__hit(7)&#62;",
+    "&amp;lt;script&amp;gt;__hit(8)&amp;lt;/script&amp;gt;",
+    "]]><script>__hit(9)</script><![CDATA[",
+    "]]&gt;<img src=x onerror=__hit(10)>",
+    '"><svg onload=__hit(11)>',
+    '<iframe srcdoc="<script>parent.__hit(12)</script>"></iframe>',
+    '<noscript><p title="</noscript><img src=x onerror=__hit(13)>">',
+    "<math><mtext><table><mglyph><style><img src=x onerror=__hit(14)>",
+    "<details open ontoggle=__hit(15)>",
+    "<body onload=__hit(16)>",
+    "Q&A: M&S <b>bold</b> café – “quotes”",
+]
