@@ -121,7 +121,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
             ],
-            "libraries": {"newsroom_csp": "newsroom.csp_tags"},
+            "libraries": {
+                "newsroom_csp": "newsroom.csp_tags",
+                "newsroom_time": "newsroom.time_tags",
+            },
         },
     },
 ]
