@@ -29,7 +29,10 @@ SERVER_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    # Plain HTTP on 127.0.0.1 (HTTPS redirect and HSTS are on by default).
     "DJANGO_SECURE_COOKIES": "0",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_SECURE_HSTS_SECONDS": "0",
     "DJANGO_LOG_LEVEL": "WARNING",
     # One log line per request would flood the terminal; the ceiling page
     # skips it too, so the ratios are unchanged.

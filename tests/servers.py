@@ -64,7 +64,11 @@ def server_env(*, database: str, static_root: Path, **extra: str) -> dict:
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": SECRET_KEY,
             "DJANGO_ALLOWED_HOSTS": f"127.0.0.1,{HOST}",
+            # Plain HTTP on 127.0.0.1: the opt-outs for a proxy that does
+            # HTTPS (the redirect and HSTS are on by default).
             "DJANGO_SECURE_COOKIES": "0",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECURE_HSTS_SECONDS": "0",
             "DJANGO_STATIC_ROOT": str(static_root),
             "DJANGO_LOG_LEVEL": "WARNING",
         }
@@ -84,8 +88,17 @@ def collectstatic(env: dict) -> None:
 class Gunicorn:
     """One gunicorn instance; its output goes to `log` for the test to read."""
 
-    def __init__(self, env: dict, log: Path, *, workers: int = 2, threads: int = 1):
+    def __init__(
+        self,
+        env: dict,
+        log: Path,
+        *,
+        workers: int = 2,
+        threads: int = 1,
+        ready_path: str = "/robots.txt",
+    ):
         self.port = free_port()
+        self.ready_path = ready_path
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
         with log.open("wb") as output:
@@ -102,7 +115,7 @@ class Gunicorn:
     def wait_until_ready(self) -> None:
         for _ in range(100):
             try:
-                urllib.request.urlopen(self.base + "/robots.txt", timeout=2).read()
+                urllib.request.urlopen(self.base + self.ready_path, timeout=2).read()
                 return
             except OSError:
                 if self.process.poll() is not None:
