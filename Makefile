@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev browser run test test-fast lint format check demo bench clean
+.PHONY: install install-dev browser html-checker run test test-fast lint format check demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ install-dev: $(BIN)/python
 # Browser journeys drive Debian's chromium; never a browser download.
 browser:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+
+# The W3C Nu HTML checker for tests/system/test_html_valid.py (runs on Java:
+# Debian's default-jre-headless); the package's Java download is skipped.
+html-checker:
+	npm ci --ignore-scripts --no-audit --no-fund
 
 # Install, migrate, load the demo and serve it on http://$(HOST):$(PORT)/
 run: install
