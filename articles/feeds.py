@@ -6,6 +6,8 @@ dek that looks like markup shows as the characters typed and runs nothing.
 Names and categories are plain text in both formats (XML-escaped only).
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
@@ -39,15 +41,55 @@ def _stories():
     )
 
 
-class NewsroomRssFeed(Rss201rev2Feed):
+# Characters XML 1.0 cannot carry; one in a headline (a vertical tab pasted
+# from a word processor) would otherwise turn the whole feed into an error.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TEXT_FIELDS = ("title", "subtitle", "description", "author_name")
+
+
+def _xml_text(fields: dict) -> dict:
+    """`fields` with the characters XML cannot carry dropped from its text."""
+    cleaned = {
+        name: _NOT_XML.sub("", value)
+        if name in _TEXT_FIELDS and isinstance(value, str)
+        else value
+        for name, value in fields.items()
+    }
+    if fields.get("categories"):
+        cleaned["categories"] = [_NOT_XML.sub("", str(c)) for c in fields["categories"]]
+    return cleaned
+
+
+class _XmlText:
+    """A feed generator taking only text XML can carry (called with keyword
+    arguments, as `Feed` does)."""
+
+    def __init__(self, **fields):
+        super().__init__(**_xml_text(fields))
+
+    def add_item(self, **fields):
+        super().add_item(**_xml_text(fields))
+
+
+class NewsroomRssFeed(_XmlText, Rss201rev2Feed):
     """RSS 2.0 with the channel's and the items' titles, and the channel's
     description, escaped: the RSS profile reads them as HTML."""
 
-    def __init__(self, title, link, description, *args, **kwargs):
-        super().__init__(escape(title), link, escape(description), *args, **kwargs)
+    def __init__(self, **fields):
+        super().__init__(
+            **fields
+            | {
+                "title": escape(fields["title"]),
+                "description": escape(fields["description"]),
+            }
+        )
 
-    def add_item(self, title, *args, **kwargs):
-        super().add_item(escape(title), *args, **kwargs)
+    def add_item(self, **fields):
+        super().add_item(**fields | {"title": escape(fields["title"])})
+
+
+class NewsroomAtomFeed(_XmlText, Atom1Feed):
+    """Atom: titles, names and categories are text; the summary is HTML."""
 
 
 class LatestStoriesFeed(Feed):
@@ -162,5 +204,5 @@ def atom(feed_class):
     return type(
         f"Atom{feed_class.__name__}",
         (feed_class,),
-        {"feed_type": Atom1Feed, "subtitle": feed_class.description},
+        {"feed_type": NewsroomAtomFeed, "subtitle": feed_class.description},
     )

@@ -86,18 +86,25 @@ def parse(content: bytes):
 
 def reader_fields(url: str, parsed) -> list[Field]:
     """Everything a reader shows of the feed and its items, each as the type
-    the feed declares (names and categories are text in both formats)."""
+    the feed declares (names and categories are text in both formats). An
+    RSS title is HTML to many readers (the RSS profile says it may be), so it
+    is taken as HTML whatever feedparser guesses."""
+    rss = parsed.version.startswith("rss")
+
+    def kind(name, detail):
+        return "html" if rss and name == "title" else _kind(detail)
+
     fields = []
     for name in ("title", "subtitle"):
         detail = parsed.feed.get(f"{name}_detail")
         if detail:
-            fields.append(Field(url, f"feed {name}", _kind(detail), detail.value))
+            fields.append(Field(url, f"feed {name}", kind(name, detail), detail.value))
     for n, entry in enumerate(parsed.entries):
         for name in ("title", "summary"):
             detail = entry.get(f"{name}_detail")
             if detail:
                 fields.append(
-                    Field(url, f"item {n} {name}", _kind(detail), detail.value)
+                    Field(url, f"item {n} {name}", kind(name, detail), detail.value)
                 )
         for content in entry.get("content", []):
             fields.append(

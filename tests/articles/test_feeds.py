@@ -4,7 +4,9 @@ the type the feed declares sees exactly what was typed, and no markup."""
 from html.parser import HTMLParser
 
 import pytest
+from django.urls import reverse
 
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 from tests.feeds import feed_urls, hostile_newsroom, parse, reader_fields
 from tests.fuzzing import SCRIPT_PAYLOADS
 
@@ -76,3 +78,38 @@ def test_story_summary_from_the_body_is_the_text_readers_see():
     assert article.dek == ""
     assert article.summary.startswith(SCRIPT_PAYLOADS[0].split("<")[0].strip())
     assert "&lt;" not in article.summary and "&amp;" not in article.summary
+
+
+def test_characters_xml_cannot_carry_are_dropped_not_a_broken_feed(client):
+    pasted = "Harbour\x0btalks\x01 resume\x1b"
+    section = SectionFactory(name="World\x0c news", slug="world")
+    author = AuthorFactory(name="Ines\x08 Okafor", slug="ines")
+    tag = TagFactory(name="ferries")
+    ArticleFactory(
+        published=True,
+        headline=pasted,
+        dek="Day two\x1f of talks.",
+        section=section,
+        authors=[author],
+        tags=[tag],
+    )
+    urls = [
+        reverse(f"feeds:{name}{suffix}", args=args)
+        for suffix in ("", "-atom")
+        for name, args in (
+            ("latest", []),
+            ("section", [section.slug]),
+            ("tag", [tag.slug]),
+            ("author", [author.slug]),
+        )
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        parsed = parse(response.content)
+        assert not parsed.bozo, (url, parsed.get("bozo_exception"))
+        (entry,) = parsed.entries
+        assert entry.title == "Harbourtalks resume", url
+        assert entry.summary == "Day two of talks.", url
+        assert entry.author == "Ines Okafor", url
+        assert {t.term for t in entry.tags} == {"World news", "ferries"}, url
