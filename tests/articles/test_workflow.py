@@ -570,7 +570,8 @@ def test_correction_shows_on_the_story_with_the_updated_time(client, editor_user
 
     assert "The vote is on Friday." in html
     assert "Updated" in html
-    assert f'datetime="{note.created_at.isoformat()}' in html
+    seconds = timezone.localtime(note.created_at).isoformat(timespec="seconds")
+    assert f'datetime="{seconds}"' in html
     assert story.events.filter(action="corrected", actor=editor_user).exists()
 
 
