@@ -22,8 +22,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.views.defaults import server_error
 
 from articles.imaging import check_and_clean
-from articles.models import Correction
+from articles.models import Correction, RelatedLink
 from articles.services import article_preview_link, image_create
+from comments.models import CommentStatus
 from newsroom.outage import database_unavailable
 from tests.comments.factories import CommentFactory, ReaderFactory
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
@@ -96,6 +97,20 @@ def newsroom(admin_user, settings):
         for n in range(10)
     ]
     story = stories[0]
+    # Everything the body editor can produce, a picture from the library too.
+    story.body = (
+        '<p><strong class="lead-in">Why it matters:</strong> The port handles '
+        "a third of the country's grain &amp; fuel.</p>"
+        '<h2>What was agreed</h2><ol start="2"><li>Night shifts resume</li>'
+        "<li>Fees stay <em>frozen</em></li></ol><h3>Still open</h3>"
+        "<ul><li>Pilots' pay</li></ul><blockquote><p>“We are close,” said the "
+        "mayor.</p></blockquote><hr>"
+        f'<figure><img src="{image.file.url}" alt="The harbour at dawn" '
+        'width="1600" height="900"><figcaption>Boats waiting to unload.'
+        "</figcaption></figure>"
+        '<p>More at <a href="https://port.example/news">the port\'s site</a>.'
+        "<br>Updated hourly.</p>"
+    )
     story.hero_image = image
     story.source_name = "Coastal Wire"
     story.source_url = "https://wire.example/harbour"
@@ -112,6 +127,9 @@ def newsroom(admin_user, settings):
     )
     CommentFactory(article=story, author=reader, parent=first, body="Agreed & thanks.")
     mine = CommentFactory(article=story, author=reader, body="A second thought.")
+    CommentFactory(article=story, author=reader, status=CommentStatus.PENDING)
+    CommentFactory(article=story, author=other, status=CommentStatus.DELETED)
+    RelatedLink.objects.create(article=story, target=stories[3], position=0)
     draft = ArticleFactory(section=world, authors=[author], headline="Port deal draft")
     preview_url, _ = article_preview_link(article=draft, by=admin_user)
     return {
