@@ -31,7 +31,7 @@ def hostile_newsroom() -> dict:
             SectionFactory(name=payload[:80], slug=f"hostile-{n}", description=payload)
         )
         authors.append(AuthorFactory(name=payload, slug=f"hostile-{n}", bio=payload))
-        tags.append(TagFactory(name=f"{payload} {n}"))
+        tags.append(TagFactory(name=f"{payload} {n}", description=payload))
     for n, payload in enumerate(SCRIPT_PAYLOADS):
         neighbour = tags[(n + 1) % len(tags)]
         for dek in (payload, ""):
