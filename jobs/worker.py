@@ -15,7 +15,10 @@ left RUNNING (killed mid-job) is never looked at again. This one:
   (`LeaseExpired`) and queues the next attempt by the retry rule
   (`newsroom.jobs.job_retry`), under a row lock, so one worker does it once;
 - records a run's outcome only while it still holds the lease, so a run
-  taken over by another worker is not marked successful behind its back.
+  taken over by another worker is not marked successful behind its back;
+- queues the next attempt itself when a run failed because the database went
+  away and so could not queue it (`retry_on_failure` enqueues through the
+  same database), in the transaction that records the failure.
 """
 
 import logging
@@ -24,6 +27,7 @@ import threading
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import (
     InterfaceError,
@@ -34,13 +38,13 @@ from django.db import (
 )
 from django.utils import timezone
 from django_tasks import TaskContext, TaskResultStatus
-from django_tasks.signals import task_finished, task_started
+from django_tasks.signals import task_enqueued, task_finished, task_started
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from jobs.models import Lease
-from newsroom.jobs import job_counts_attempts, job_retry
+from newsroom.jobs import job_counts_attempts, job_retry, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +58,17 @@ LOST_RUNS_PER_POLL = 20
 
 class LeaseExpired(Exception):
     """The worker running a job stopped renewing its lease."""
+
+
+def caused_by_database(error: BaseException) -> bool:
+    """Whether `error`, or an error that led to it, is a database error."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, DATABASE_ERRORS):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def close_connections() -> None:
@@ -275,13 +290,20 @@ class Worker(db_worker.Worker):
                 seconds=self.lease_seconds,
             )
             keeper.start()
+            queued = []  # what the job enqueued: its retry, if it failed
+
+            def note(sender, task_result, **kwargs):
+                queued.append(task_result)
+
+            task_enqueued.connect(note)
             try:
                 outcome = self.call(db_task_result)
             finally:
+                task_enqueued.disconnect(note)
                 keeper.stop()
             while True:
                 try:
-                    finished = self.record(db_task_result, *outcome)
+                    finished = self.record(db_task_result, *outcome, queued=queued)
                     break
                 except DATABASE_ERRORS as error:
                     self.database_unavailable(error)
@@ -310,10 +332,16 @@ class Worker(db_worker.Worker):
         return True, value
 
     def record(
-        self, db_task_result: DBTaskResult, succeeded: bool, value: object
+        self,
+        db_task_result: DBTaskResult,
+        succeeded: bool,
+        value: object,
+        *,
+        queued: list | None = None,
     ) -> DBTaskResult | None:
         """Store the run's outcome if this worker still holds its lease; the
-        stored row, or None when another worker has taken the job over."""
+        stored row, or None when another worker has taken the job over.
+        `queued` is what the run enqueued."""
         with transaction.atomic(using=db_task_result._state.db):
             row = (
                 DBTaskResult.objects.select_for_update(of=("self",))
@@ -344,8 +372,35 @@ class Worker(db_worker.Worker):
                     succeeded, value = False, error
             if not succeeded:
                 row.set_failed(value)
+                if caused_by_database(value):
+                    self.retry_if_not_queued(row, queued or [])
             Lease.objects.filter(pk=row.pk).delete()
         return row
+
+    def retry_if_not_queued(self, row: DBTaskResult, queued: list) -> None:
+        """Queue the next attempt of a run that failed with the database
+        away, unless the run managed to queue it itself."""
+        try:
+            job = row.task
+        except (ImportError, SuspiciousOperation):
+            return  # recorded as the run's failure already
+        attempt = row.args_kwargs["kwargs"].get("attempt", 1)
+        if (
+            not job_counts_attempts(job)
+            or attempt >= settings.NEWSROOM_TASK_MAX_ATTEMPTS
+        ):
+            return  # no retry rule, or `retry_on_failure` said it was the last
+        for result in queued:
+            if (
+                result.task.module_path == row.task_path
+                and result.kwargs.get("attempt") == attempt + 1
+            ):
+                return
+        job_retry(
+            row.task_result,
+            attempt=attempt,
+            at=timezone.now() + retry_delay(attempt),
+        )
 
     def announce_finished(self, row: DBTaskResult) -> None:
         try:

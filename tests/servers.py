@@ -101,7 +101,9 @@ class PostgresServer:
         self.user = "postgres" if os.geteuid() == 0 else None
         if self.user:
             shutil.chown(self.root, user=self.user)
-        self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust")
+        self._run(
+            "initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "--no-sync"
+        )
 
     def _run(self, program: str, *args) -> None:
         done = subprocess.run(

@@ -40,8 +40,8 @@ def postgres():
 
 @pytest.fixture(scope="module")
 def worker_env(postgres, tmp_path_factory):
-    """Production settings on the own server's migrated database."""
-    env = server_env(
+    """Production settings on the own server's database."""
+    return server_env(
         database=postgres.url("newsroom"),
         static_root=tmp_path_factory.mktemp("static"),
         NEWSROOM_TASKS_BACKEND="database",
@@ -52,14 +52,17 @@ def worker_env(postgres, tmp_path_factory):
         DJANGO_LOG_LEVEL="INFO",
         DJANGO_LOG_FORMAT="text",
     )
-    manage(env, "migrate", "--no-input", "-v0")
+
+
+@pytest.fixture(scope="module")
+def migrated(postgres, worker_env):
+    manage(worker_env, "migrate", "--no-input", "-v0")
     with psycopg.connect(postgres.url("newsroom"), autocommit=True) as db:
         db.execute(MARKS_TABLE_SQL)
-    return env
 
 
 @pytest.fixture
-def database(postgres, worker_env):
+def database(postgres, migrated):
     """Queries on the own database, from a fresh connection each time (the
     server restarts), which starts without jobs or marks."""
 
@@ -72,8 +75,48 @@ def database(postgres, worker_env):
     return query
 
 
+# A web process's part: enqueue jobs, one line of JSON [job, kwargs] at a time,
+# on a fresh connection each time (the database restarts under it).
+ENQUEUER = """
+import json, sys
+from django.db import connection
+from tests.system import worker_tasks as tasks
+for line in sys.stdin:
+    job, kwargs = json.loads(line)
+    getattr(tasks, job).enqueue(**kwargs)
+    connection.close()
+    print("queued", flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def enqueue(worker_env, tmp_path_factory):
+    """enqueue(job, **kwargs), from another process, as a web process would."""
+    errors = tmp_path_factory.mktemp("enqueuer") / "stderr.log"
+    with errors.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-v0", "-c", ENQUEUER],
+            cwd=ROOT,
+            env=worker_env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+
+    def enqueue(job: str, **kwargs) -> None:
+        process.stdin.write(json.dumps([job, kwargs]) + "\n")
+        process.stdin.flush()
+        answer = process.stdout.readline()
+        assert answer == "queued\n", answer + errors.read_text()
+
+    yield enqueue
+    process.stdin.close()
+    process.wait(timeout=10)
+
+
 @pytest.fixture
-def start_worker(worker_env, tmp_path):
+def start_worker(worker_env, migrated, tmp_path):
     started = []
 
     def start(worker_id: str) -> JobWorker:
@@ -84,6 +127,9 @@ def start_worker(worker_env, tmp_path):
         return worker
 
     yield start
+    for worker in started:  # all at once: each finishes its shutdown in parallel
+        if worker.is_alive():
+            worker.process.terminate()
     for worker in started:
         worker.stop()
 
@@ -99,16 +145,6 @@ def manage(env: dict, *args: str) -> str:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
-
-
-def enqueue(env: dict, job: str, **kwargs) -> None:
-    """Enqueue `job` from another process, as a web process would."""
-    manage(
-        env,
-        "shell",
-        "-c",
-        f"from {TASKS} import {job}; {job}.enqueue(**{json.dumps(kwargs)})",
-    )
 
 
 def wait_until(condition: Callable[[], bool], what: str, *workers: JobWorker):
@@ -129,10 +165,12 @@ def marks(database, label: str) -> list[tuple[int, int]]:
 
 
 def runs(database) -> list[tuple]:
-    """Every run: status, attempt, worker ids, error class, traceback."""
+    """Every run: status, attempt, worker ids, error class, traceback, due
+    and start times, label."""
     return database(
         "SELECT status, coalesce((args_kwargs->'kwargs'->>'attempt')::int, 1), "
-        "worker_ids, exception_class_path, traceback, run_after, started_at "
+        "worker_ids, exception_class_path, traceback, run_after, started_at, "
+        "args_kwargs->'kwargs'->>'label' "
         "FROM django_tasks_database_dbtaskresult ORDER BY enqueued_at"
     )
 
@@ -145,52 +183,67 @@ def unfinished(database) -> int:
 
 
 def test_the_worker_outlives_a_database_restart_and_runs_every_job_once(
-    postgres, worker_env, database, start_worker
+    postgres, enqueue, database, start_worker, tmp_path
 ):
+    gate = tmp_path / "gate"
     worker = start_worker("w-restart")
-    enqueue(worker_env, "mark", label="before")
+    enqueue("mark", label="before")
     wait_until(lambda: marks(database, "before"), "the first job ran", worker)
+    # A job in the middle of its work when the database goes away.
+    enqueue("mark_when_gate_opens", label="during", gate=str(gate))
+    wait_until(
+        lambda: Path(f"{gate}.started-1").exists(), "the worker took the job", worker
+    )
 
     postgres.stop()
+    gate.touch()  # its write fails, and so does the enqueueing of its retry
     wait_until(
         lambda: "Database unavailable" in worker.output(),
         "the worker met the stopped database",
         worker,
     )
-    time.sleep(1)  # a few more failed looks for work
     postgres.start()
-    enqueue(worker_env, "mark", label="after")
-    wait_until(lambda: marks(database, "after"), "the second job ran", worker)
+    enqueue("mark", label="after")
+    wait_until(
+        lambda: marks(database, "after") and marks(database, "during"),
+        "the other jobs ran",
+        worker,
+    )
 
     assert worker.is_alive(), worker.output()
     assert marks(database, "before") == [(1, worker.pid)]
+    assert marks(database, "during") == [(2, worker.pid)]
     assert marks(database, "after") == [(1, worker.pid)]
-    assert [run[:3] for run in runs(database)] == [
-        ("SUCCESSFUL", 1, ["w-restart"]),
-        ("SUCCESSFUL", 1, ["w-restart"]),
+    assert sorted((run[7], *run[:4]) for run in runs(database)) == [
+        ("after", "SUCCESSFUL", 1, ["w-restart"], ""),
+        ("before", "SUCCESSFUL", 1, ["w-restart"], ""),
+        ("during", "FAILED", 1, ["w-restart"], "django.db.utils.OperationalError"),
+        ("during", "SUCCESSFUL", 2, ["w-restart"], ""),
     ]
     assert "Database reachable again" in worker.output()
 
 
 def test_a_job_left_by_a_killed_worker_runs_again_once_after_its_lease(
-    worker_env, database, start_worker, tmp_path
+    enqueue, database, start_worker, tmp_path
 ):
     gate = tmp_path / "gate"
-    first = start_worker("w-first")
-    enqueue(worker_env, "mark_when_gate_opens", label="renditions", gate=str(gate))
+    workers = [start_worker(f"w-{n}") for n in (1, 2, 3)]
     wait_until(
-        lambda: Path(f"{gate}.started-1").exists(), "w-first took the job", first
+        lambda: all("Starting worker" in w.output() for w in workers),
+        "every worker is looking for work",
+        *workers,
     )
-    others = [start_worker("w-second"), start_worker("w-third")]
+    enqueue("mark_when_gate_opens", label="renditions", gate=str(gate))
     wait_until(
-        lambda: all("Starting worker" in w.output() for w in others),
-        "the other workers are looking for work",
-        *others,
+        lambda: Path(f"{gate}.started-1").exists(), "a worker took the job", *workers
     )
+    ((_, _, (first_id,), *_),) = runs(database)
+    first = next(w for w in workers if w.worker_id == first_id)
+    others = [w for w in workers if w is not first]
 
     # While its worker lives and renews the lease, nobody else takes the job.
-    time.sleep(LEASE_SECONDS * 2)
-    assert [run[:3] for run in runs(database)] == [("RUNNING", 1, ["w-first"])]
+    time.sleep(LEASE_SECONDS * 1.5)
+    assert [run[:3] for run in runs(database)] == [("RUNNING", 1, [first_id])]
 
     first.kill()
     gate.touch()  # the next run goes straight through
@@ -198,8 +251,8 @@ def test_a_job_left_by_a_killed_worker_runs_again_once_after_its_lease(
     wait_until(lambda: not unfinished(database), "every run ended", *others)
 
     lost, again = runs(database)
-    assert lost[:4] == ("FAILED", 1, ["w-first"], "jobs.worker.LeaseExpired")
-    assert "Worker w-first stopped renewing its lease" in lost[4]
+    assert lost[:4] == ("FAILED", 1, [first_id], "jobs.worker.LeaseExpired")
+    assert f"Worker {first_id} stopped renewing its lease" in lost[4]
     assert again[0:2] == ("SUCCESSFUL", 2)
     (taker,) = (w for w in others if again[2] == [w.worker_id])
     assert marks(database, "renditions") == [(2, taker.pid)]
@@ -208,10 +261,10 @@ def test_a_job_left_by_a_killed_worker_runs_again_once_after_its_lease(
 
 
 def test_a_failing_job_is_recorded_with_its_traceback_and_retried_by_the_rule(
-    worker_env, database, start_worker
+    enqueue, database, start_worker
 ):
     worker = start_worker("w-failing")
-    enqueue(worker_env, "mark_then_fail", label="newsletter")
+    enqueue("mark_then_fail", label="newsletter")
     wait_until(
         lambda: len(runs(database)) == 3 and not unfinished(database),
         "three runs failed",
