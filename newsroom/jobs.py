@@ -11,7 +11,9 @@ The worker (`manage.py db_worker`, our own: `jobs.worker`) holds a lease on
 the run it works on and renews it while the job runs. A run whose worker was
 killed, or lost the database, for longer than NEWSROOM_TASK_LEASE_SECONDS is
 recorded FAILED ("LeaseExpired") by the next worker and counts as an attempt:
-the next run is queued at once, by the same rule (`job_retry`).
+the next run is queued at once, by the same rule (`job_retry`). A run that
+failed because the database went away could not queue its next run either;
+the worker does, once the database is back.
 
 So every job must be idempotent: a run may stop anywhere, after some of its
 side effects, and run again from the start; a worker that loses its lease
