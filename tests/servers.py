@@ -84,7 +84,15 @@ def collectstatic(env: dict) -> None:
     )
 
 
-POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+def postgres_bin() -> Path:
+    """Debian's PostgreSQL programs (initdb, pg_ctl), newest version first."""
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else 0,
+    )
+    if not versions:
+        raise RuntimeError("PostgreSQL's programs are not in /usr/lib/postgresql")
+    return versions[-1]
 
 
 class PostgresServer:
@@ -107,7 +115,7 @@ class PostgresServer:
 
     def _run(self, program: str, *args) -> None:
         done = subprocess.run(
-            [POSTGRES_BIN / program, *map(str, args)],
+            [postgres_bin() / program, *map(str, args)],
             user=self.user,
             stdin=subprocess.DEVNULL,
             capture_output=True,
