@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
     reason="the worker's row locks are tested on PostgreSQL, as in production",
 )
 
-LEASE_SECONDS = 2
+LEASE_SECONDS = 3
 TASKS = "tests.system.worker_tasks"
 
 
