@@ -56,7 +56,7 @@ def worker_env(postgres, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def migrated(postgres, worker_env):
-    manage(worker_env, "migrate", "--no-input", "-v0")
+    manage(worker_env, "migrate", "--no-input", "--skip-checks", "-v0")
     with psycopg.connect(postgres.url("newsroom"), autocommit=True) as db:
         db.execute(MARKS_TABLE_SQL)
 
