@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "django_tasks",
+    # Before django_tasks_db: its `db_worker` command replaces the library's.
+    "jobs",
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -223,6 +225,11 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[NEWSROOM_TASKS_BACKEND]}}
 # A failed job runs again after 30 s, 2 min, 8 min, 32 min, then stays failed.
 NEWSROOM_TASK_MAX_ATTEMPTS = int(os.environ.get("NEWSROOM_TASK_MAX_ATTEMPTS", "5"))
 NEWSROOM_TASK_RETRY_SECONDS = int(os.environ.get("NEWSROOM_TASK_RETRY_SECONDS", "30"))
+# A worker renews the lease on its job every third of this; a job whose lease
+# has run out (its worker was killed) is taken over by another worker.
+NEWSROOM_TASK_LEASE_SECONDS = float(
+    os.environ.get("NEWSROOM_TASK_LEASE_SECONDS", "120")
+)
 
 # --- Authentication -----------------------------------------------------------
 

@@ -1,12 +1,15 @@
-"""Real web servers for tests: gunicorn with production settings on the pytest
-test database, and a browser that keeps its cookies."""
+"""Real servers for tests: gunicorn with production settings on the pytest
+test database, a PostgreSQL server of the test's own, and a browser that keeps
+its cookies."""
 
 import http.cookiejar
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -83,6 +86,118 @@ def collectstatic(env: dict) -> None:
         env=env,
         check=True,
     )
+
+
+def postgres_bin() -> Path:
+    """Debian's PostgreSQL programs (initdb, pg_ctl), newest version first."""
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else 0,
+    )
+    if not versions:
+        raise RuntimeError("PostgreSQL's programs are not in /usr/lib/postgresql")
+    return versions[-1]
+
+
+class PostgresServer:
+    """A PostgreSQL server of the test's own, in a temporary directory on a
+    free port, for tests that stop and start the database (never the shared
+    server). `destroy()` stops it and removes its files."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="newsroom-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "postgres.log"
+        # PostgreSQL refuses to run as root; CI runs the tests as root.
+        self.user = "postgres" if os.geteuid() == 0 else None
+        if self.user:
+            shutil.chown(self.root, user=self.user)
+        self._run(
+            "initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "--no-sync"
+        )
+
+    def _run(self, program: str, *args) -> None:
+        done = subprocess.run(
+            [postgres_bin() / program, *map(str, args)],
+            user=self.user,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode:
+            raise RuntimeError(f"{program} failed:\n{done.stdout}{done.stderr}")
+
+    def url(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}"
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c full_page_writes=off"
+        )
+        self._run(
+            "pg_ctl", "start", "-D", self.data, "-l", self.log, "-w", "-t", "30",
+            "-o", options,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        """Stop as an administrator would (`-m fast`): sessions are cut off."""
+        self._run("pg_ctl", "stop", "-D", self.data, "-m", "fast", "-w", "-t", "30")
+
+    def create_database(self, name: str) -> None:
+        self._run(
+            "createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", name
+        )
+
+    def destroy(self) -> None:
+        try:
+            if (self.data / "postmaster.pid").exists():
+                self.stop()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+class JobWorker:
+    """`manage.py db_worker` in a process of its own, as production runs it;
+    its output goes to `log`."""
+
+    def __init__(self, env: dict, log: Path, *, worker_id: str):
+        self.worker_id = worker_id
+        self.log = log
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--worker-id", worker_id]
+                + ["--interval", "0.2", "--no-startup-delay", "--no-reload"],
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def is_alive(self) -> bool:
+        return self.process.poll() is None
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, as when the machine or the OOM killer stops it."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.is_alive():
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
 
 class Gunicorn:
