@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from newsroom import pagecache
+from newsroom.text import skeleton
 from tags.models import Tag, TagAlias, TaggedArticle, TagRedirect, normalize_tag_name
 from tags.similarity import are_near_duplicates, group_near_duplicates
 
@@ -77,7 +78,8 @@ def tag_merge(*, survivor: Tag, merged: list[Tag], by: AbstractBaseUser) -> int:
     TagAlias.objects.filter(tag_id__in=merged_ids).update(tag=survivor)
     TagRedirect.objects.filter(tag_id__in=merged_ids).update(tag=survivor)
     TagAlias.objects.bulk_create(
-        TagAlias(name=tag.name, tag=survivor) for tag in merged
+        TagAlias(name=tag.name, name_skeleton=skeleton(tag.name), tag=survivor)
+        for tag in merged
     )
     TagRedirect.objects.bulk_create(
         TagRedirect(old_slug=tag.slug, tag=survivor) for tag in merged
