@@ -8,6 +8,7 @@ from comments.services import (
     DisplayNameTaken,
     clean_comment_text,
     display_name_check,
+    reader_waiting_for_confirmation,
 )
 from newsroom.text import normalize_email, visible_text
 
@@ -97,14 +98,18 @@ class SignUpForm(forms.Form):
                 _("Choose a name of at most %(limit)d letters.")
                 % {"limit": DISPLAY_NAME_LENGTH}
             )
-        try:
-            display_name_check(name)
-        except DisplayNameTaken as taken:
-            raise forms.ValidationError(taken.messages) from None
         return name
 
     def clean(self):
         cleaned = super().clean()
+        if name := cleaned.get("display_name"):
+            # A second try at an unconfirmed sign-up may keep its name.
+            email = cleaned.get("email")
+            waiting = reader_waiting_for_confirmation(email) if email else None
+            try:
+                display_name_check(name, exclude_user=waiting)
+            except DisplayNameTaken as taken:
+                self.add_error("display_name", taken.messages)
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ."))

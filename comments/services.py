@@ -469,6 +469,15 @@ def _is_waiting_for_confirmation(user) -> bool:
     return not user.is_active and user.last_login is None
 
 
+def reader_waiting_for_confirmation(email: str):
+    """The account a sign-up with `email` started and nobody confirmed yet."""
+    return (
+        get_user_model()
+        .objects.filter(username=email, is_active=False, last_login=None)
+        .first()
+    )
+
+
 def reader_sign_up(
     *, email: str, password: str, display_name: str, next_url: str = ""
 ) -> None:
@@ -498,6 +507,9 @@ def reader_sign_up(
                 # password, so nobody can sit on someone else's address.
                 existing.password = password_hash
                 existing.save(update_fields=["password"])
+                ReaderProfile.objects.update_or_create(
+                    user=existing, defaults={"display_name": display_name}
+                )
     except IntegrityError:
         # The address or the name was taken a moment ago by another sign-up.
         existing = user_model.objects.filter(username=email).first()
@@ -509,9 +521,8 @@ def reader_sign_up(
         _send_sign_up_confirmation(user, display_name, next_url)
     elif _is_waiting_for_confirmation(existing):
         profile = ReaderProfile.objects.filter(user=existing).first()
-        _send_sign_up_confirmation(
-            existing, profile.display_name if profile else display_name, next_url
-        )
+        name = profile.display_name if profile else display_name
+        _send_sign_up_confirmation(existing, name, next_url)
     else:
         _send_already_signed_up(existing)
 
