@@ -16,6 +16,8 @@ from django.core import mail
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from comments.models import ReaderProfile
 from comments.services import DisplayNameTaken, reader_sign_up
@@ -328,6 +330,33 @@ def test_an_address_taken_while_signing_up_gets_the_same_answer():
     (welcome,) = mail.outbox
     assert welcome.to == ["newcomer@cupure.example"]
     assert "/accounts/signup/confirm/" in welcome.body
+
+
+_TYPED = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=70
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(display_name=_TYPED, local=_TYPED, domain=_TYPED)
+def test_whatever_is_typed_sign_up_answers_without_a_500(
+    client, display_name, local, domain
+):
+    if not User.objects.exists():
+        rename(
+            ReaderFactory(
+                username="reader@cupure.example", email="reader@cupure.example"
+            ),
+            "Marta Soler",
+        )
+    typed = [f"{local}@{domain}", f"{local}@cupure.example", "reader@cupure.example"]
+    for email in typed:
+        response = sign_up(client, email, display_name=display_name)
+        assert response.status_code in (200, 302)
 
 
 # --- Existing rows -----------------------------------------------------------------

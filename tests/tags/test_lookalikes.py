@@ -126,6 +126,12 @@ def test_typing_a_look_alike_on_a_story_uses_the_existing_tag(typed):
     assert Tag.objects.count() == 1
 
 
+def test_suggestions_offer_the_tag_a_look_alike_stands_for(admin_client):
+    TagFactory(name="Veltria")
+    response = admin_client.get(reverse("admin:tags_tag_suggest"), {"q": "Vеltriа"})
+    assert response.json()["results"][0]["name"] == "Veltria"
+
+
 def test_look_alikes_typed_together_make_one_tag():
     story = ArticleFactory(tags=["café relx", "сafé relx", "ＣＡＦÉ relx"])
     assert list(story.tags.names()) == ["café relx"]
