@@ -231,8 +231,13 @@ class Tag(DatabaseKeptFields, TagBase):
                     % {"name": self.name, "alias": other.name, "tag": other.tag}
                 }
             )
-        if other is not None and other.name.lower() != self.name.lower():
-            # (The same name in other capitals gets the constraint's message.)
+        same_name = (
+            Tag.objects.alias(lowered=Lower("name"))
+            .filter(lowered=Lower(Value(self.name)))
+            .exclude(pk=self.pk)
+        )
+        # The same name in other capitals gets the constraint's own message.
+        if other is not None and not same_name.exists():
             raise ValidationError(
                 {
                     "name": _(
