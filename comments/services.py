@@ -466,14 +466,17 @@ def _send_already_signed_up(user) -> None:
 
 
 def _is_waiting_for_confirmation(user) -> bool:
-    return not user.is_active and user.last_login is None
+    # Staff accounts an administrator closed are never reopened from here.
+    return not (user.is_active or user.is_staff) and user.last_login is None
 
 
 def reader_waiting_for_confirmation(email: str):
     """The account a sign-up with `email` started and nobody confirmed yet."""
     return (
         get_user_model()
-        .objects.filter(username=email, is_active=False, last_login=None)
+        .objects.filter(
+            username=email, is_active=False, is_staff=False, last_login=None
+        )
         .first()
     )
 
@@ -530,7 +533,7 @@ def reader_sign_up(
 def reader_confirm_sign_up(*, user, token: str) -> bool:
     """Open the account the link was mailed for; False if the link is not
     (or no longer) good."""
-    if user is None or not sign_up_tokens.check_token(user, token):
+    if user is None or user.is_staff or not sign_up_tokens.check_token(user, token):
         return False
     user.is_active = True
     user.save(update_fields=["is_active"])

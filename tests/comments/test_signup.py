@@ -250,6 +250,20 @@ def test_display_names_looking_like_another_readers_are_refused_by_name(client, 
     assert mail.outbox == []
 
 
+def test_a_moderator_cannot_rename_a_reader_to_a_look_alike(admin_client):
+    rename(ReaderFactory(), "Marta Soler")
+    other = ReaderFactory()
+    url = reverse("admin:comments_readerprofile_change", args=[other.reader.pk])
+
+    refused = admin_client.post(url, {"display_name": "Маrtа Soler", "ban_reason": ""})
+    renamed = admin_client.post(url, {"display_name": "Marta S.", "ban_reason": ""})
+
+    assert "looks too much like “Marta Soler”" in refused.content.decode()
+    assert renamed.status_code == 302
+    other.reader.refresh_from_db()
+    assert other.reader.display_name == "Marta S."
+
+
 def test_a_decomposed_accent_is_the_same_name(client):
     rename(ReaderFactory(), "Renée")
     response = sign_up(client, "newcomer@cupure.example", display_name="Rene\u0301e")

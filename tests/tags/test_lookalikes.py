@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tags.models import Tag, TagAlias, TaggedArticle
-from tags.services import tag_merge
+from tags.services import near_duplicate_groups, tag_merge
 from tests.articles.test_workflow import change_form
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 
@@ -208,6 +208,19 @@ def test_merged_names_keep_their_skeleton():
     survivor, merged = TagFactory(name="ferries"), TagFactory(name="Ferry")
     tag_merge(survivor=survivor, merged=[merged], by=UserFactory(is_superuser=True))
     assert TagAlias.objects.get().name_skeleton == "ferry"
+
+
+def test_look_alikes_made_before_are_listed_for_merging(admin_client):
+    plain = TagFactory(name="café relx")
+    twins = [legacy_tag("сafé relx"), legacy_tag("cafe\u0301 relx")]
+
+    page = admin_client.get(reverse("admin:tags_tag_duplicates")).content.decode()
+
+    assert all(tag.name in page for tag in [plain, *twins])
+    groups = near_duplicate_groups()
+    assert [sorted(tag.pk for tag in group) for group in groups] == [
+        sorted([plain.pk, *(tag.pk for tag in twins)])
+    ]
 
 
 # --- Existing rows ------------------------------------------------------------------
