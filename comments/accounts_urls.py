@@ -4,18 +4,30 @@ from django.contrib.auth import views as auth
 from django.urls import path, reverse_lazy
 
 from comments import views
+from comments.forms import ReaderLoginForm, ReaderPasswordResetForm
 
 app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
+    path("signup/sent/", views.sign_up_sent, name="signup_sent"),
+    path(
+        "signup/confirm/<uidb64>/<token>/",
+        views.sign_up_confirm,
+        name="signup_confirm",
+    ),
     path("", views.account, name="account"),
     path("my-data/", views.account_data, name="account_data"),
-    path("login/", auth.LoginView.as_view(), name="login"),
+    path(
+        "login/",
+        auth.LoginView.as_view(authentication_form=ReaderLoginForm),
+        name="login",
+    ),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
         auth.PasswordResetView.as_view(
+            form_class=ReaderPasswordResetForm,
             success_url=reverse_lazy("accounts:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
         ),

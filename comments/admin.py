@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
@@ -16,12 +17,15 @@ from comments.models import (
     ReaderProfile,
 )
 from comments.services import (
+    DisplayNameTaken,
     comment_moderate,
+    display_name_check,
     oldest_waiting_since,
     reader_ban,
     reader_unban,
 )
 from newsroom.changelist import SafeChangeListMixin
+from newsroom.text import visible_text
 
 
 class ReportInline(admin.TabularInline):
@@ -242,8 +246,27 @@ class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
         self._ban(request, queryset, reject_pending=True)
 
 
+class ReaderProfileForm(forms.ModelForm):
+    """A moderator renaming a reader meets the sign-up form's rule."""
+
+    class Meta:
+        model = ReaderProfile
+        fields = ["display_name", "ban_reason"]
+
+    def clean_display_name(self):
+        name = visible_text(self.cleaned_data["display_name"])
+        if not name:
+            raise forms.ValidationError(_("A reader needs a name."))
+        try:
+            display_name_check(name, exclude_user=self.instance.user)
+        except DisplayNameTaken as taken:
+            raise forms.ValidationError(taken.messages) from None
+        return name
+
+
 @admin.register(ReaderProfile)
 class ReaderProfileAdmin(admin.ModelAdmin):
+    form = ReaderProfileForm
     list_display = ["display_name", "user", "banned_at", "ban_reason"]
     list_filter = [("banned_at", admin.EmptyFieldListFilter)]
     search_fields = ["display_name", "user__email"]

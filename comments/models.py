@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.kept import DatabaseKeptFields
+from newsroom.text import skeleton
 
 
 class ReaderProfile(models.Model):
@@ -19,6 +20,13 @@ class ReaderProfile(models.Model):
         _("display name"),
         max_length=60,
         help_text=_("Shown with every comment."),
+    )
+    display_name_skeleton = models.TextField(
+        _("what the display name looks like"),
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Its confusables skeleton: look-alike names share one."),
     )
     banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
     ban_reason = models.CharField(_("ban reason"), max_length=300, blank=True)
@@ -36,6 +44,13 @@ class ReaderProfile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.display_name_skeleton = skeleton(self.display_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "display_name_skeleton"}
+        super().save(*args, **kwargs)
 
     @property
     def is_banned(self) -> bool:

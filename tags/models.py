@@ -1,5 +1,3 @@
-import re
-import unicodedata
 from datetime import timedelta
 
 from django.apps import apps
@@ -23,20 +21,25 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
 from newsroom.kept import DatabaseKeptFields
+from newsroom.text import skeleton, skeleton_variants, visible_text
 
-_WHITESPACE = re.compile(r"\s+")
 MAX_NAME_LENGTH = 100
 
 
 def normalize_tag_name(name: str) -> str:
-    """Trim, collapse inner whitespace, drop control characters and cut to the
-    longest name a tag can have; case is kept as the editor typed it."""
-    visible = "".join(
-        char
-        for char in name or ""
-        if char.isspace() or not unicodedata.category(char).startswith("C")
-    )
-    return _WHITESPACE.sub(" ", visible).strip()[:MAX_NAME_LENGTH].rstrip()
+    """NFKC, trimmed, inner whitespace collapsed, invisible characters dropped
+    and cut to the longest name a tag can have; case is kept as the editor
+    typed it (see newsroom.text.visible_text)."""
+    return visible_text(visible_text(name)[:MAX_NAME_LENGTH])
+
+
+def _with_skeletons(kwargs: dict, fields: dict[str, str]) -> dict:
+    """save() kwargs that also write the skeleton of each field written."""
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None:
+        extra = {fields[name] for name in update_fields if name in fields}
+        kwargs["update_fields"] = {*update_fields, *extra}
+    return kwargs
 
 
 def _published_articles():
@@ -118,6 +121,17 @@ class Tag(DatabaseKeptFields, TagBase):
         ),
     )
 
+    name_skeleton = models.TextField(
+        _("what the name looks like"),
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Its confusables skeleton: look-alike names share one."),
+    )
+    slug_skeleton = models.TextField(
+        _("what the address looks like"), blank=True, editable=False, db_index=True
+    )
+
     published_count = models.PositiveIntegerField(
         _("stories with status published"),
         default=0,
@@ -152,7 +166,12 @@ class Tag(DatabaseKeptFields, TagBase):
 
     def save(self, *args, **kwargs):
         self.name = normalize_tag_name(self.name)
-        super().save(*args, **kwargs)
+        self.name_skeleton = skeleton(self.name)
+        if self._state.adding and not self.slug:
+            self.slug = self._unmistakable_slug()
+        self.slug_skeleton = skeleton(self.slug)
+        fields = {"name": "name_skeleton", "slug": "slug_skeleton"}
+        super().save(*args, **_with_skeletons(kwargs, fields))
 
     def get_absolute_url(self):
         return reverse("tags:detail", kwargs={"slug": self.slug})
@@ -163,6 +182,30 @@ class Tag(DatabaseKeptFields, TagBase):
         slug = super().slugify(tag) or "tag"
         suffix = "" if i is None else f"_{i}"
         return slug[: self._meta.get_field("slug").max_length - len(suffix)] + suffix
+
+    def _unmistakable_slug(self) -> str:
+        """The first of slug, slug_1, slug_2… that is neither taken nor looks
+        like a taken one ("сafe" with a Cyrillic с beside "cafe")."""
+        i = None
+        while True:
+            slug = self.slugify(self.name, i)
+            taken = Q(slug=slug) | Q(slug_skeleton__in=skeleton_variants(slug))
+            if not Tag.objects.filter(taken).exists():
+                return slug
+            i = 1 if i is None else i + 1
+
+    def look_alike(self) -> "Tag | TagAlias | None":
+        """Another tag, or a merged name, that readers would take this one for."""
+        variants = skeleton_variants(self.name)
+        tags = Tag.objects.filter(name_skeleton__in=variants)
+        aliases = TagAlias.objects.filter(name_skeleton__in=variants)
+        if self.pk:
+            tags = tags.exclude(pk=self.pk)
+            aliases = aliases.exclude(tag_id=self.pk)
+        return (
+            tags.order_by("pk").first()
+            or aliases.select_related("tag").order_by("pk").first()
+        )
 
     def clean(self):
         super().clean()
@@ -177,6 +220,49 @@ class Tag(DatabaseKeptFields, TagBase):
                     % {"name": self.name, "tag": survivor.tag}
                 }
             )
+        other = self.look_alike()
+        if isinstance(other, TagAlias):
+            raise ValidationError(
+                {
+                    "name": _(
+                        "“%(name)s” looks like “%(alias)s”, which was merged into "
+                        "“%(tag)s”; use that tag."
+                    )
+                    % {"name": self.name, "alias": other.name, "tag": other.tag}
+                }
+            )
+        same_name = (
+            Tag.objects.alias(lowered=Lower("name"))
+            .filter(lowered=Lower(Value(self.name)))
+            .exclude(pk=self.pk)
+        )
+        # The same name in other capitals gets the constraint's own message.
+        if other is not None and not same_name.exists():
+            raise ValidationError(
+                {
+                    "name": _(
+                        "“%(name)s” looks like the existing tag “%(tag)s”; use "
+                        "that tag, or choose a name that looks different."
+                    )
+                    % {"name": self.name, "tag": other.name}
+                }
+            )
+        if self.slug:
+            slugs = Tag.objects.filter(
+                slug_skeleton__in=skeleton_variants(self.slug)
+            ).exclude(slug=self.slug)
+            if self.pk:
+                slugs = slugs.exclude(pk=self.pk)
+            if twin := slugs.first():
+                raise ValidationError(
+                    {
+                        "slug": _(
+                            "This address looks like the address of “%(tag)s” "
+                            "(/tags/%(slug)s/); choose another."
+                        )
+                        % {"tag": twin.name, "slug": twin.slug}
+                    }
+                )
 
 
 class TaggedArticle(TaggedItemBase):
@@ -206,6 +292,7 @@ class TagAlias(models.Model):
     """A name merged into another tag: typing it again files under the survivor."""
 
     name = models.CharField(_("name"), max_length=100)
+    name_skeleton = models.TextField(blank=True, editable=False, db_index=True)
     tag = models.ForeignKey(
         Tag, verbose_name=_("tag"), on_delete=models.CASCADE, related_name="aliases"
     )
@@ -221,6 +308,11 @@ class TagAlias(models.Model):
 
     def __str__(self):
         return f"{self.name} → {self.tag}"
+
+    def save(self, *args, **kwargs):
+        self.name = normalize_tag_name(self.name)
+        self.name_skeleton = skeleton(self.name)
+        super().save(*args, **_with_skeletons(kwargs, {"name": "name_skeleton"}))
 
 
 class TagRedirect(models.Model):

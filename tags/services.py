@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from newsroom import pagecache
+from newsroom.text import skeleton, skeleton_variants
 from tags.models import Tag, TagAlias, TaggedArticle, TagRedirect, normalize_tag_name
 from tags.similarity import are_near_duplicates, group_near_duplicates
 
@@ -77,7 +78,8 @@ def tag_merge(*, survivor: Tag, merged: list[Tag], by: AbstractBaseUser) -> int:
     TagAlias.objects.filter(tag_id__in=merged_ids).update(tag=survivor)
     TagRedirect.objects.filter(tag_id__in=merged_ids).update(tag=survivor)
     TagAlias.objects.bulk_create(
-        TagAlias(name=tag.name, tag=survivor) for tag in merged
+        TagAlias(name=tag.name, name_skeleton=skeleton(tag.name), tag=survivor)
+        for tag in merged
     )
     TagRedirect.objects.bulk_create(
         TagRedirect(old_slug=tag.slug, tag=survivor) for tag in merged
@@ -181,7 +183,12 @@ def tag_suggestions(*, query: str, limit: int = 8) -> list[dict]:
     if not query:
         return []
     lowered = query.lower()
-    candidates = Q(name__istartswith=query) | Q(aliases__name__iexact=query)
+    look_alike = skeleton_variants(query)
+    candidates = (
+        Q(name__istartswith=query)
+        | Q(aliases__name__iexact=query)
+        | Q(name_skeleton__in=look_alike)
+    )
     if connection.vendor == "postgresql":
         candidates |= Q(trigram__gt=TRIGRAM_THRESHOLD)
         tags = Tag.objects.annotate(trigram=TrigramSimilarity(Lower("name"), lowered))
@@ -200,7 +207,7 @@ def tag_suggestions(*, query: str, limit: int = 8) -> list[dict]:
             reason, rank = "match", 0
         elif tag.alias_match:
             reason, rank = "alias", 1
-        elif are_near_duplicates(query, tag.name):
+        elif tag.name_skeleton in look_alike or are_near_duplicates(query, tag.name):
             reason, rank = "similar", 1
         else:
             continue

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from newsroom.text import skeleton as looks_like
+
 _WORD = re.compile(r"[^\W_]+")
 _SIBILANT_PLURAL = ("sses", "shes", "ches", "xes", "zes")
 _NOT_PLURAL = ("ss", "us", "is", "ics", "news")
@@ -29,8 +31,10 @@ def singular(word: str) -> str:
 
 
 def skeleton(name: str) -> str:
-    """Casefolded, accent-free words in singular form, joined without spaces."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    """Casefolded, accent-free words in singular form, joined without spaces;
+    look-alike letters read as what they look like ("сafé" with a Cyrillic с
+    is "cafe"), so look-alikes made before they were refused are grouped."""
+    decomposed = unicodedata.normalize("NFKD", looks_like(name.casefold()))
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return "".join(singular(word) for word in _WORD.findall(plain))
 

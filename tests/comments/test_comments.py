@@ -1,4 +1,6 @@
 import io
+import re
+import urllib.parse
 from datetime import timedelta
 
 import pytest
@@ -520,7 +522,7 @@ def test_story_page_queries_are_the_same_for_10_and_5000_comments(client):
 # --- Accounts, email, privacy ------------------------------------------------------
 
 
-def test_reader_signs_up_and_is_logged_in(client):
+def test_reader_signs_up_confirms_by_email_and_is_logged_in(client):
     response = client.post(
         reverse("accounts:signup"),
         {
@@ -531,10 +533,24 @@ def test_reader_signs_up_and_is_logged_in(client):
         },
         follow=True,
     )
-    assert "Welcome!" in response.content.decode()
+    assert "Check your email" in response.content.decode()
+    assert "_auth_user_id" not in client.session
     profile = ReaderProfile.objects.get()
     assert (profile.display_name, profile.user.email) == ("Marta", "marta@example.com")
-    assert not profile.user.is_staff
+    assert not profile.user.is_staff and not profile.user.is_active
+
+    (sent,) = mail.outbox
+    assert sent.to == ["marta@example.com"]
+    link = re.search(r"http://\S+/accounts/signup/confirm/\S+/", sent.body).group()
+    path = urllib.parse.urlsplit(link).path
+    assert "Open my account" in client.get(path).content.decode()
+    welcome = client.post(path, follow=True)
+
+    assert "Welcome!" in welcome.content.decode()
+    assert client.session["_auth_user_id"] == str(profile.user.pk)
+    profile.user.refresh_from_db()
+    assert profile.user.is_active
+    assert client.post(path).status_code == 404  # the link works once
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 
 from comments.models import Comment, CommentReport, CommentStatus
 from tests.comments.factories import CommentFactory, ReaderFactory
@@ -35,6 +38,11 @@ def test_reader_comment_is_moderated_then_replied_to_and_reported(
     page.fill("#id_password1", "a-long-harbour-password")
     page.fill("#id_password2", "a-long-harbour-password")
     page.click(".stacked-form button[type=submit]")
+    page.get_by_role("heading", name="Check your email").wait_for()
+    (welcome,) = mail.outbox
+    link = re.search(r"/accounts/signup/confirm/\S+", welcome.body).group()
+    page.goto(link)
+    page.click("text=Open my account")
     page.wait_for_url(f"**{url}*")
     page.fill("#id_body", "Good news for the island schools at last.")
     page.click("#comments button[type=submit]")
