@@ -40,6 +40,8 @@ NEXT_GO_LIVE = "pc:next-go-live"
 # Not a key pages depend on: "a go-live time may have changed".
 SCHEDULE = "schedule"
 _NO_GO_LIVE = "none"
+# Never looked up: /healthz must answer with Redis hung (newsroom/health.py).
+PROBES = ("/healthz", "/readyz")
 
 
 def _version_key(key: str) -> str:
@@ -282,6 +284,9 @@ class PageCacheMiddleware:
         if not settings.NEWSROOM_PAGE_CACHE or request.method not in {"GET", "HEAD"}:
             return False
         if request.path.startswith(("/admin/", "/accounts/")):
+            return False
+        # Probes answer without the cache, whatever state it is in.
+        if request.path in PROBES:
             return False
         # A pending message is shown on the next page this reader builds.
         if "messages" in request.COOKIES:
