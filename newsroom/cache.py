@@ -15,6 +15,7 @@ rate limits, which ask `is_reachable()` and count in the database meanwhile.
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 # A Redis that refuses, resets, times out or answers with an error (loading,
 # read-only replica, out of memory): all mean "no cache right now".
 CACHE_ERRORS = (RedisError, OSError)
+CALL, PROBE, SKIP = "call", "probe", "skip"
 
 
 class CircuitBreaker:
@@ -44,20 +46,21 @@ class CircuitBreaker:
     def is_closed(self) -> bool:
         return self._retry_at == 0.0
 
-    def allows_call(self) -> bool:
-        """True to go ahead; the caller reports how the call went."""
+    def admit(self) -> str:
+        """CALL, PROBE (the one caller that tries again after the cool-off)
+        or SKIP; the caller then reports how it went."""
         if self._retry_at == 0.0:
-            return True
+            return CALL
         with self._lock:
             now = time.monotonic()
             if self._retry_at == 0.0:
-                return True
+                return CALL
             if now < self._retry_at:
                 self._skipped += 1
-                return False
-            # This caller probes; the others keep skipping until it knows.
+                return SKIP
+            # The others keep skipping until this one knows.
             self._retry_at = now + self.cooloff
-            return True
+            return PROBE
 
     def failed(self, error: BaseException) -> None:
         with self._lock:
@@ -90,6 +93,21 @@ class CircuitBreaker:
             down,
             skipped,
         )
+        for callback in _recovery_callbacks:
+            try:
+                callback()
+            except Exception:
+                # The call that found Redis back still goes ahead.
+                logger.exception("After the cache %s came back", self.name)
+
+
+_recovery_callbacks: list[Callable[[], None]] = []
+
+
+def on_recovery(callback: Callable[[], None]) -> None:
+    """Call `callback` whenever a breaker closes, before the call that found
+    Redis back goes ahead (to write again what was dropped meanwhile)."""
+    _recovery_callbacks.append(callback)
 
 
 _breakers: dict[str, CircuitBreaker] = {}
@@ -121,9 +139,13 @@ class ResilientRedisCache(RedisCache):
         self.breaker = breaker_for(location, cooloff)
 
     def _guarded(self, call, default):
-        if not self.breaker.allows_call():
+        admitted = self.breaker.admit()
+        if admitted == SKIP:
             return default
         try:
+            if admitted == PROBE:
+                self._cache.get_client(write=True).ping()
+                self.breaker.succeeded()
             result = call()
         except CACHE_ERRORS as error:
             self.breaker.failed(error)

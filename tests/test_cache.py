@@ -8,9 +8,12 @@ import time
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
+from articles.models import Article
 from comments.services import CommentRefused, comment_post
+from newsroom import pagecache
 from newsroom.cache import ResilientRedisCache, is_reachable
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 from tests.servers import RedisServer
@@ -214,6 +217,35 @@ def test_pages_show_the_trending_strip_without_redis(
     assert "Ferries stay in port" in html
     # Working the strip out on every page does not purge the CDN every time.
     assert purged == []
+
+
+@pytest.mark.django_db
+def test_a_change_made_while_redis_hung_reaches_it_when_back(
+    client, site_cache, django_capture_on_commit_callbacks
+):
+    story = ArticleFactory(published=True, headline="Harbour tunnel opens")
+    url = story.get_absolute_url()
+    for _ in range(3):
+        page = client.get(url)
+    assert page["X-Cache"] == "HIT"
+
+    site_cache.freeze()
+    try:
+        assert cache.get("anything") is None  # the breaker opens
+        with django_capture_on_commit_callbacks(execute=True):
+            Article.objects.filter(pk=story.pk).update(headline="Tunnel delayed")
+            pagecache.invalidate(f"story-{story.pk}")
+    finally:
+        site_cache.thaw()
+    assert "Tunnel delayed" in client.get(url).content.decode()  # built afresh
+    time.sleep(COOLOFF + 0.05)
+
+    # Redis kept the page from before; the change dropped meanwhile is given
+    # to it before anything is read again.
+    for _ in range(3):
+        page = client.get(url)
+        assert "Tunnel delayed" in page.content.decode(), page["X-Cache"]
+    assert page["X-Cache"] == "HIT"
 
 
 @pytest.fixture
