@@ -4,7 +4,7 @@
 `ResilientRedisCache` is Django's Redis backend with short socket timeouts and
 a circuit breaker. The first failed call opens the breaker: for the cool-off
 that follows, this process does not call Redis at all (reads are misses,
-writes are dropped). Then one call probes it again; if it answers, the
+writes are dropped). Then one call probes it (PING); if it answers, the
 breaker closes and the cache is used as before, with no restart. Each trip
 is logged once, and so is the recovery.
 
@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
@@ -110,6 +111,12 @@ def on_recovery(callback: Callable[[], None]) -> None:
     _recovery_callbacks.append(callback)
 
 
+def _without_password(url: str) -> str:
+    """The address as logged: no user name or password."""
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
 _breakers: dict[str, CircuitBreaker] = {}
 _breakers_lock = threading.Lock()
 
@@ -135,8 +142,9 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", 0.25)
         options.setdefault("socket_timeout", 0.5)
         super().__init__(server, {**params, "OPTIONS": options})
-        location = server if isinstance(server, str) else ",".join(server)
-        self.breaker = breaker_for(location, cooloff)
+        self.breaker = breaker_for(
+            ", ".join(map(_without_password, self._servers)), cooloff
+        )
 
     def _guarded(self, call, default):
         admitted = self.breaker.admit()

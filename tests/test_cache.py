@@ -16,7 +16,7 @@ from comments.services import CommentRefused, comment_post
 from newsroom import pagecache
 from newsroom.cache import ResilientRedisCache, is_reachable
 from tests.factories import ArticleFactory, TagFactory, UserFactory
-from tests.servers import RedisServer
+from tests.servers import RedisServer, free_port
 
 COOLOFF = 0.5
 
@@ -142,6 +142,18 @@ def test_one_breaker_per_redis_for_every_thread_of_the_process(redis_server):
     redis_server.kill()
     one.get("x")
     assert not is_reachable(other)
+
+
+def test_the_log_names_redis_without_its_password(caplog):
+    port = free_port()  # nothing listens there
+    backend = ResilientRedisCache(
+        f"redis://newsroom:s3cret-pass@127.0.0.1:{port}/4", {"OPTIONS": {}}
+    )
+    with caplog.at_level(logging.WARNING, logger="newsroom.cache"):
+        assert backend.get("x") is None
+    (logged,) = cache_log(caplog)
+    assert f"redis://127.0.0.1:{port}/4 unreachable" in logged
+    assert "s3cret" not in logged and "newsroom:" not in logged
 
 
 # --- Probes ---------------------------------------------------------------------------
