@@ -14,6 +14,7 @@ publish at nine is on the cached front page at nine.
 import hashlib
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -23,6 +24,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
+
+from newsroom.cache import is_reachable, on_recovery
 
 try:
     from redis import RedisError
@@ -40,6 +43,8 @@ NEXT_GO_LIVE = "pc:next-go-live"
 # Not a key pages depend on: "a go-live time may have changed".
 SCHEDULE = "schedule"
 _NO_GO_LIVE = "none"
+# Never looked up: /healthz must answer with Redis hung (newsroom/health.py).
+PROBES = ("/healthz", "/readyz")
 
 
 def _version_key(key: str) -> str:
@@ -102,6 +107,26 @@ def _flush(keys: set[str]) -> None:
     except CACHE_ERRORS:
         # The change is committed; pages kept meanwhile age out by their TTL.
         logger.exception("Could not invalidate %s in the cache", sorted(keys))
+    if not is_reachable(cache):
+        # Redis took no new tokens (newsroom/cache.py dropped them): give them
+        # when it is back, or pages kept from before would be served as fresh.
+        with _unflushed_lock:
+            _unflushed.update(keys)
+
+
+_unflushed: set[str] = set()
+_unflushed_lock = threading.Lock()
+
+
+def _flush_unflushed() -> None:
+    with _unflushed_lock:
+        keys = set(_unflushed)
+        _unflushed.clear()
+    if keys:
+        _flush(keys)
+
+
+on_recovery(_flush_unflushed)
 
 
 def _bump(keys: set[str]) -> None:
@@ -282,6 +307,9 @@ class PageCacheMiddleware:
         if not settings.NEWSROOM_PAGE_CACHE or request.method not in {"GET", "HEAD"}:
             return False
         if request.path.startswith(("/admin/", "/accounts/")):
+            return False
+        # Probes answer without the cache, whatever state it is in.
+        if request.path in PROBES:
             return False
         # A pending message is shown on the next page this reader builds.
         if "messages" in request.COOKIES:

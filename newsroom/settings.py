@@ -159,14 +159,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------------
 
 # Shared by every web process when REDIS_URL is set (pages, fragments, the
-# trending strip, rate limits); a per-process memory cache otherwise.
+# trending strip, rate limits); a per-process memory cache otherwise. A Redis
+# that is slow or gone is skipped for a cool-off (newsroom/cache.py): pages are
+# built without it, never an error.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("NEWSROOM_CACHE_PREFIX", "newsroom"),
+            "OPTIONS": {
+                "socket_connect_timeout": float(
+                    os.environ.get("NEWSROOM_CACHE_CONNECT_TIMEOUT", "0.25")
+                ),
+                "socket_timeout": float(
+                    os.environ.get("NEWSROOM_CACHE_READ_TIMEOUT", "0.5")
+                ),
+                "cooloff": float(os.environ.get("NEWSROOM_CACHE_COOLOFF_SECONDS", "5")),
+            },
         }
         if REDIS_URL
         else {

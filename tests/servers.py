@@ -6,6 +6,7 @@ import http.cookiejar
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -19,10 +20,13 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+import redis
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import override_settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "server-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -38,8 +42,6 @@ def free_port() -> int:
 
 def require_redis(url: str) -> None:
     """Skip the test without Redis; fail instead where CI requires it."""
-    import redis
-
     try:
         if redis.Redis.from_url(url, socket_timeout=1).ping():
             return
@@ -48,6 +50,66 @@ def require_redis(url: str) -> None:
     if os.environ.get("NEWSROOM_REQUIRE_REDIS"):
         pytest.fail(f"Redis is not reachable at {url}")
     pytest.skip(f"Redis is not reachable at {url}")
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port, to kill, freeze
+    (SIGSTOP: connections are accepted, nothing is answered, as a hung Redis)
+    and start again on the same port. Never the shared one."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+        self.start()
+
+    def start(self) -> None:
+        self._stats_client = None
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                if self.client().ping():
+                    return
+            except redis.RedisError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def client(self) -> redis.Redis:
+        # One try per call: the tests count what reaches the server.
+        return redis.Redis(
+            port=self.port, socket_timeout=1, retry=Retry(NoBackoff(), 0)
+        )
+
+    def kill(self) -> None:
+        """SIGKILL: every connection is cut, new ones refused."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a frozen one dies too
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def freeze(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def stats(self) -> dict:
+        """Commands and connections Redis has served (INFO stats)."""
+        if self._stats_client is None:
+            self._stats_client = self.client()  # one connection, counted once
+        info = self._stats_client.info("stats")
+        return {
+            "commands": info["total_commands_processed"],
+            "connections": info["total_connections_received"],
+        }
 
 
 def database_url(settings_dict: dict, *, port: int | None = None) -> str:
