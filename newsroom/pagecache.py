@@ -149,8 +149,8 @@ def _count_change() -> None:
     try:
         cache.incr(GENERATION)
     except ValueError:  # the first change, or the count was evicted
-        cache.add(GENERATION, _seed(), timeout=None)
-        cache.incr(GENERATION)
+        if not cache.add(GENERATION, _seed() + 1, timeout=None):
+            cache.incr(GENERATION)  # another process started it meanwhile
 
 
 def _made(token: str | None) -> tuple[int, float]:
