@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECTION_SLUG = "page-cache-load"
 BUSY_TAG = "page cache load busy thread"
 HOST = "127.0.0.1"
-POSTERS = 4
+POSTERS = 8
 
 
 # --- The stories ----------------------------------------------------------------
@@ -259,8 +259,8 @@ def measure(
     # The first page works out the trending strip, which every page shows:
     # settle it before the load, as on a site that has been up a while.
     get(base, "/search/?q=harbour", host)
-    # Several posters, as several moderators: on a busy machine one approval
-    # can take longer than the 25 ms a single poster would have for it.
+    # Several posters, as several moderators: one approval waits about 30 ms
+    # on its commits, longer than the 25 ms a single poster would have.
     loads = [CommentLoad(approve, rate / POSTERS) for _ in range(POSTERS)]
     for load in loads:
         load.start()

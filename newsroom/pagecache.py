@@ -8,9 +8,9 @@ stale at once, in every web process sharing the cache (Redis in production).
 The same keys go out in the `Surrogate-Key` header and to the CDN purge hook.
 
 A change also moves a site-wide count of changes on by one, and each new token
-carries the count it is newer than and the time it was made. A page notes the
+carries the count its change brings and the time it was made. A page notes the
 count before it is built; at store time it reads the tokens of its own keys
-and is kept unless one of them is newer than that count (its own story changed
+and is kept unless one of them carries a higher count (its own story changed
 meanwhile, so it may show old news under a new token). Changes to keys it does
 not show never stop it being kept. Read from a replica, it is not kept either
 while one of its keys changed less than the replica's allowed lag ago.
