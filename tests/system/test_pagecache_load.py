@@ -44,7 +44,7 @@ def test_pages_stay_cached_while_comments_land_on_other_stories(
             "KEY_PREFIX": prefix,
         }
     }
-    dataset = build_dataset(stories=50, busy=5)
+    dataset = build_dataset(stories=40, busy=5)
     env = server_env(
         database=database_url(connection.settings_dict),
         static_root=tmp_path / "static",
@@ -63,7 +63,7 @@ def test_pages_stay_cached_while_comments_land_on_other_stories(
                 moderator=dataset["moderator"],
                 reader=dataset["reader"],
             ),
-            seconds=6,
+            seconds=5,
             rate=40,
             host=HOST,
         )
