@@ -10,6 +10,7 @@ Run bench/generate.py first (``make bench`` does both).
 """
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -287,10 +288,39 @@ def main() -> None:
         measured = in_process(targets, rounds=args.rounds)
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
-    write_results(args, targets, cached, uncached, measured, rss, requests)
+    under_comments = comment_load(env | {"REDIS_URL": args.redis}, prefix)
+    write_results(
+        args, targets, cached, uncached, measured, rss, requests, under_comments
+    )
 
 
-def write_results(args, targets, cached, uncached, measured, rss, requests) -> None:
+def comment_load(env: dict, prefix: str) -> dict:
+    """bench/pagecache_load.py on this database: the page cache's hit ratio
+    while comments are approved at 40 a second."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "pagecache_load.py")]
+        + ["--json", "--seconds", "20", "--rate", str(COMMENT_RATE)],
+        cwd=ROOT,
+        env=env | {"NEWSROOM_CACHE_PREFIX": f"{prefix}-comments"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result = json.loads(out.splitlines()[-1])
+    print(
+        f"under comments: unrelated pages {result['unrelated_ratio']:.1%} hits, "
+        f"all {result['all_ratio']:.1%}",
+        flush=True,
+    )
+    return result
+
+
+COMMENT_RATE = 40
+
+
+def write_results(
+    args, targets, cached, uncached, measured, rss, requests, under_comments
+) -> None:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -352,6 +382,18 @@ def write_results(args, targets, cached, uncached, measured, rss, requests) -> N
         f"Worker memory (RSS) of the uncached server after {requests:,} mixed "
         "requests over every page type (and the loads above): "
         + ", ".join(f"{mb:.0f} MB" for mb in rss),
+        "",
+        "**Page cache under comment load** (bench/pagecache_load.py, 300 stories "
+        f"in a section of their own, comments approved at {COMMENT_RATE}/s on "
+        "10 of them; every page read once under load, then over and over for "
+        f"20 s): {under_comments['comments_per_second']:.1f} comments/s "
+        f"approved; fresh unrelated pages kept "
+        f"{under_comments['fresh_unrelated_kept']} of "
+        f"{under_comments['unrelated_pages']}; hit ratio for pages not showing "
+        f"a commented story {under_comments['unrelated_ratio']:.1%} "
+        f"({under_comments['unrelated']['requests']:,} requests), for the "
+        f"commented stories' own pages {under_comments['related_ratio']:.1%}, "
+        f"for all pages {under_comments['all_ratio']:.1%}.",
         "",
     ]
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))

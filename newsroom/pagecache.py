@@ -7,6 +7,18 @@ gets a new version token, so every entry that was built on the old token is
 stale at once, in every web process sharing the cache (Redis in production).
 The same keys go out in the `Surrogate-Key` header and to the CDN purge hook.
 
+A change also moves a site-wide count of changes on by one, and each new token
+carries the count its change brings and the time it was made. A page notes the
+count before it is built; at store time it reads the tokens of its own keys
+and is kept unless one of them carries a higher count (its own story changed
+meanwhile, so it may show old news under a new token). Changes to keys it does
+not show never stop it being kept. Read from a replica, it is not kept either
+while one of its keys changed less than the replica's allowed lag ago.
+
+A hit costs one round trip while the count has not moved since the entry was
+last checked; after a change anywhere, the first hit also reads the entry's
+tokens and stamps the entry with the new count (three round trips).
+
 An entry is also never kept past the next scheduled go-live, so a story set to
 publish at nine is on the cached front page at nine.
 """
@@ -37,8 +49,9 @@ logger = logging.getLogger(__name__)
 
 # Keys every page depends on: the masthead's sections and the trending strip.
 SITE_KEYS = ("nav", "strip")
-GENERATION = "pc:generation"
-_NONE_YET = "0"  # the generation before the first change
+# The count of changes so far (an integer, moved on by every invalidation).
+GENERATION = "pc:changes"
+_NONE_YET = 0  # no count yet: no change, or the count was evicted
 NEXT_GO_LIVE = "pc:next-go-live"
 # Not a key pages depend on: "a go-live time may have changed".
 SCHEDULE = "schedule"
@@ -135,14 +148,44 @@ def _bump(keys: set[str]) -> None:
         keys = keys - {SCHEDULE}
     if not keys:
         return
-    tokens = {_version_key(key): secrets.token_hex(8) for key in keys}
-    # The generation tells a page being built meanwhile not to store itself;
-    # it carries its time for pages read from a replica that may lag.
-    tokens[GENERATION] = f"{time.time():.3f}-{secrets.token_hex(8)}"
-    cache.set_many(tokens, timeout=None)
+    # The tokens are written before the count moves past them: a page checked
+    # against the old tokens under the new count would be served as fresh.
+    # Each token carries the count this change brings: only a page that read
+    # a count at least that high before it was built is sure to show it.
+    count = cache.get(GENERATION)
+    made = f"{(_seed() if count is None else count) + 1}:{time.time():.3f}:"
+    cache.set_many(
+        {_version_key(key): made + secrets.token_hex(8) for key in keys},
+        timeout=None,
+    )
+    _count_change()
     from newsroom import purge
 
     purge.schedule(keys=sorted(keys), paths=_registered_paths(keys))
+
+
+def _seed() -> int:
+    """Where the count starts: past every count a token already carries, as
+    long as changes come slower than a thousand a second on average."""
+    return int(time.time() * 1000)
+
+
+def _count_change() -> None:
+    try:
+        cache.incr(GENERATION)
+    except ValueError:  # the first change, or the count was evicted
+        if not cache.add(GENERATION, _seed() + 1, timeout=None):
+            cache.incr(GENERATION)  # another process started it meanwhile
+
+
+def _made(token: str | None) -> tuple[int, float]:
+    """The count a token's change brings, and when it was made (0 for none)."""
+    count, _, rest = (token or "").partition(":")
+    at, _, _ = rest.partition(":")
+    try:
+        return int(count), float(at)
+    except ValueError:  # no token, or one from before tokens carried these
+        return 0, 0.0
 
 
 def _register_paths(keys: Iterable[str], path: str) -> None:
@@ -173,10 +216,10 @@ def _current_tokens(keys: Iterable[str]) -> dict[str, str | None]:
     return {key: found.get(_version_key(key)) for key in keys}
 
 
-def _lookup(cache_key: str) -> tuple[dict | None, str]:
-    """The entry under `cache_key` if it is still fresh, and the current
-    generation; one round trip to the cache when nothing changed anywhere
-    since the entry was last checked."""
+def _lookup(cache_key: str) -> tuple[dict | None, int]:
+    """The entry under `cache_key` if it is still fresh, and the count of
+    changes; one round trip to the cache when nothing changed anywhere since
+    the entry was last checked."""
     stamp_key = f"{cache_key}:checked"
     found = cache.get_many([cache_key, stamp_key, GENERATION])
     entry, generation = found.get(cache_key), found.get(GENERATION, _NONE_YET)
@@ -185,8 +228,9 @@ def _lookup(cache_key: str) -> tuple[dict | None, str]:
     # Something changed somewhere: is it something this entry shows?
     if _current_tokens(entry["tokens"]) != entry["tokens"]:
         return None, generation
-    # No. Remember that the entry was good at this generation. (Had a change
-    # landed meanwhile, the generation moved on and this stamp is never matched.)
+    # No. Remember that the entry was good at this count. (A change landing
+    # meanwhile moves the count on after its tokens, so this stamp is never
+    # matched again.)
     cache.set(stamp_key, generation, settings.NEWSROOM_PAGE_CACHE_SECONDS)
     return entry, generation
 
@@ -239,24 +283,22 @@ def fragment(name: str, keys: Iterable[str], compute: Callable[[], object]):
     return value
 
 
-def _since(generation: str) -> float:
-    """Seconds since the change that made `generation`."""
-    return time.time() - float(generation.split("-", 1)[0])
-
-
 def _store(cache_key, entry, keys, generation, timeout) -> bool:
-    """Keep `entry` unless something changed while it was being built."""
-    keys = set(keys)
-    found = cache.get_many([GENERATION, *(_version_key(key) for key in keys)])
-    if found.get(GENERATION, _NONE_YET) != generation or timeout <= 0:
+    """Keep `entry`, built after the count of changes was `generation`, unless
+    one of its `keys` changed since (or, on a replica, just before)."""
+    if timeout <= 0:
         return False
-    if settings.NEWSROOM_READ_REPLICA and _since(generation) < (
-        settings.NEWSROOM_REPLICA_MAX_LAG_SECONDS
-    ):
+    tokens = _current_tokens(set(keys))
+    made = [_made(token) for token in tokens.values()]
+    if any(count > generation for count, _ in made):
+        return False
+    newest = max((at for _, at in made), default=0.0)
+    lag = settings.NEWSROOM_REPLICA_MAX_LAG_SECONDS
+    if settings.NEWSROOM_READ_REPLICA and time.time() - newest < lag:
         # Read from a replica that may not have the change yet: build it again
         # later rather than keep old news under new keys.
         return False
-    entry["tokens"] = {key: found.get(_version_key(key)) for key in keys}
+    entry["tokens"] = tokens
     cache.set_many({cache_key: entry, f"{cache_key}:checked": generation}, timeout)
     return True
 
