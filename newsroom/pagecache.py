@@ -23,6 +23,7 @@ An entry is also never kept past the next scheduled go-live, so a story set to
 publish at nine is on the cached front page at nine.
 """
 
+import contextlib
 import hashlib
 import logging
 import secrets
@@ -175,7 +176,10 @@ def _count_change() -> None:
         cache.incr(GENERATION)
     except ValueError:  # the first change, or the count was evicted
         if not cache.add(GENERATION, _seed() + 1, timeout=None):
-            cache.incr(GENERATION)  # another process started it meanwhile
+            # Another process started it meanwhile; or the cache is
+            # unreachable, and _flush gives the change again on recovery.
+            with contextlib.suppress(ValueError):
+                cache.incr(GENERATION)
 
 
 def _made(token: str | None) -> tuple[int, float]:
