@@ -532,7 +532,7 @@ def allowed(entry: Entry, verb: str, role: str, story: str | None) -> bool:
     if scope is None:
         return False
     if scope == OWN_UNPUBLISHED:
-        return story in {OWN_DRAFT}
+        return story == OWN_DRAFT  # of the four stories, the only one
     return True
 
 
