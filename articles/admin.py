@@ -783,6 +783,9 @@ class ArticleAdmin(SafeChangeListMixin, VersionAdmin):
         )
 
     def restore_view(self, request, pk, version_id):
+        # Who may read stories at all is asked before whether this one exists.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         article = get_object_or_404(Article, pk=pk)
         version = get_object_or_404(
             Version.objects.get_for_object(article), pk=version_id
@@ -818,6 +821,8 @@ class ArticleAdmin(SafeChangeListMixin, VersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Restoring goes through the compare page and article_restore, which
         # keeps the workflow state and the edit counter honest.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         article = self.get_object(request, unquote(object_id))
         if article is None:
             raise Http404
@@ -825,6 +830,11 @@ class ArticleAdmin(SafeChangeListMixin, VersionAdmin):
             f"{reverse('admin:articles_article_compare', args=[article.pk])}"
             f"?b={version_id}"
         )
+
+    # Deleted stories are not recovered from the admin, so nobody gets the
+    # list of them either (it showed journalists what editors had deleted).
+    def recoverlist_view(self, request, extra_context=None):
+        raise PermissionDenied
 
     def recover_view(self, request, version_id, extra_context=None):
         raise PermissionDenied

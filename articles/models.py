@@ -1055,7 +1055,7 @@ class FrontPageSlot(models.Model):
 
     def __str__(self):
         return (
-            _("Lead story")
+            str(_("Lead story"))
             if self.position == 0
             else f"#{self.position}: {self.article}"
         )
