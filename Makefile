@@ -37,9 +37,10 @@ audit: $(BIN)/python
 	$(BIN)/pip-audit --vulnerability-service pypi --requirement requirements.lock \
 		--no-deps --disable-pip --progress-spinner off $(AUDIT_FLAGS)
 
-# Browser journeys drive Debian's chromium; never a browser download.
+# Browser journeys drive Debian's chromium (never a browser download); the
+# HTML check runs the Nu checker on Debian's Java.
 browser:
-	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+	@scripts/install-test-tools
 
 # The W3C Nu HTML checker for tests/system/test_html_valid.py (runs on Java:
 # Debian's default-jre-headless); the package's Java download is skipped.
@@ -57,7 +58,7 @@ demo: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
 
 # The whole suite, browser journeys included.
-test: install-dev browser
+test: install-dev browser html-checker
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Everything but the browser journeys.
