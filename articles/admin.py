@@ -46,12 +46,17 @@ from articles.services import (
 )
 from articles.templatetags.articles_extras import picture
 from articles.workflow import Action
-from newsroom.changelist import SafeChangeListMixin
+from newsroom.changelist import (
+    NewsroomModelAdmin,
+    NewsroomStackedInline,
+    NewsroomTabularInline,
+    SafeAdminMixin,
+)
 from tags.forms import TagAutocompleteWidget
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(NewsroomModelAdmin):
     list_display = ["name", "slug", "position", "story_count"]
     list_editable = ["position"]
     ordering = ["position", "name"]
@@ -67,7 +72,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(NewsroomModelAdmin):
     list_display = ["name", "slug", "user"]
     list_select_related = ["user"]
     search_fields = ["name", "slug", "user__username", "user__email"]
@@ -76,14 +81,14 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadIn)
-class LeadInAdmin(admin.ModelAdmin):
+class LeadInAdmin(NewsroomModelAdmin):
     list_display = ["label", "position"]
     list_editable = ["position"]
     search_fields = ["label"]
 
 
 @admin.register(FrontPageSlot)
-class FrontPageSlotAdmin(admin.ModelAdmin):
+class FrontPageSlotAdmin(NewsroomModelAdmin):
     list_display = ["position", "article", "article_state", "expires_at"]
     list_display_links = ["position"]
     list_select_related = ["article"]
@@ -144,7 +149,7 @@ class ImageAdminForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class ImageAdmin(NewsroomModelAdmin):
     form = ImageAdminForm
     list_display = ["thumbnail", "title", "credit", "dimensions", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
@@ -255,7 +260,7 @@ class ImageAdmin(SafeChangeListMixin, admin.ModelAdmin):
         )
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(NewsroomTabularInline):
     model = Byline
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
@@ -264,7 +269,7 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = _("bylines (in the order printed)")
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(NewsroomTabularInline):
     model = RelatedLink
     fk_name = "article"
     autocomplete_fields = ["target"]
@@ -274,7 +279,7 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = _("“Go deeper” (stories linked at the end)")
 
 
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(NewsroomStackedInline):
     """Corrections are appended, never rewritten: the record readers trust."""
 
     model = Correction
@@ -294,7 +299,7 @@ class CorrectionInline(admin.StackedInline):
         )
 
 
-class ArticleEventInline(admin.TabularInline):
+class ArticleEventInline(NewsroomTabularInline):
     model = ArticleEvent
     fields = ["at", "actor", "action", "note"]
     readonly_fields = fields
@@ -406,7 +411,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeChangeListMixin, VersionAdmin):
+class ArticleAdmin(SafeAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
