@@ -149,6 +149,18 @@ def _add_connect_timeout(database: dict) -> None:
 _add_connect_timeout(DATABASES["default"])
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Several web threads write at once (comments): readers never wait for
+    # the writer (WAL), a writer waits its turn instead of failing at once
+    # (timeout, seconds), and a transaction takes the write lock when it
+    # begins (IMMEDIATE): one that read first and then wrote would be refused
+    # "database is locked" without waiting.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("NEWSROOM_SQLITE_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------
