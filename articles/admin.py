@@ -41,6 +41,7 @@ from articles.services import (
     article_restore,
     article_saved,
     article_transition,
+    image_check_edit,
     image_create,
     image_update,
 )
@@ -130,6 +131,8 @@ class ImageAdminForm(forms.ModelForm):
                 {"step": "0.01", "min": "0", "max": "1", "class": "focal-input"}
             )
 
+    request = None  # set by ImageAdmin.get_form
+
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
         imaging.check_size(upload.size)  # before reading it into memory
@@ -137,6 +140,11 @@ class ImageAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.request is not None and self.instance.pk and self.has_changed():
+            try:
+                image_check_edit(image=self.instance, by=self.request.user)
+            except PermissionDenied as error:
+                raise ValidationError(str(error), code="forbidden") from None
         if not cleaned.get("alt_text", "").strip() and not cleaned.get("is_decorative"):
             self.add_error(
                 "alt_text",
@@ -197,6 +205,10 @@ class ImageAdmin(NewsroomModelAdmin):
                 {"fields": ["dimensions", "uploaded_by", "uploaded_at", "body_url"]},
             ),
         ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
 
     @admin.display(description=_("picture"))
     def thumbnail(self, image):
