@@ -414,6 +414,9 @@ NEWSROOM_TRENDING_TAGS = int(os.environ.get("NEWSROOM_TRENDING_TAGS", "10"))
 NEWSROOM_TRENDING_DAYS = int(os.environ.get("NEWSROOM_TRENDING_DAYS", "7"))
 NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_BYTES", 20_000_000))
 NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSROOM_IMAGE_MAX_PIXELS", 50_000_000))
+# Animations: at most this many frames, and width × height × frames within
+# NEWSROOM_IMAGE_MAX_PIXELS.
+NEWSROOM_IMAGE_MAX_FRAMES = int(os.environ.get("NEWSROOM_IMAGE_MAX_FRAMES", "200"))
 # Only for bench/run.py: a fixed page to compare every other page with.
 NEWSROOM_BENCH_CEILING = env_bool("NEWSROOM_BENCH_CEILING", False)
 # HTTP caching for a CDN in front (seconds).
