@@ -144,7 +144,10 @@ class ImageAdminForm(forms.ModelForm):
             try:
                 image_check_edit(image=self.instance, by=self.request.user)
             except PermissionDenied as error:
-                raise ValidationError(str(error), code="forbidden") from None
+                raise ValidationError(
+                    _("Nothing was changed. %(reason)s") % {"reason": error},
+                    code="forbidden",
+                ) from None
         if not cleaned.get("alt_text", "").strip() and not cleaned.get("is_decorative"):
             self.add_error(
                 "alt_text",
@@ -209,6 +212,15 @@ class ImageAdmin(NewsroomModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         return type(form.__name__, (form,), {"request": request})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        image = self.get_object(request, unquote(object_id))
+        if image is not None and request.method == "GET":
+            try:
+                image_check_edit(image=image, by=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, str(error), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("picture"))
     def thumbnail(self, image):

@@ -417,9 +417,9 @@ def image_check_edit(*, image: Image, by: AbstractBaseUser) -> None:
             raise PermissionDenied(
                 _(
                     "This picture leads “%(headline)s”, which is published: only "
-                    "an editor can change it, as with the story itself. Nothing "
-                    "was changed. Ask an editor, or upload a new picture and "
-                    "submit it with a draft of the story."
+                    "an editor can change it, as with the story itself. Ask an "
+                    "editor, or upload a new picture and submit it with a draft "
+                    "of the story."
                 )
                 % {"headline": article.headline}
             )

@@ -62,6 +62,9 @@ def test_journalist_cannot_change_the_picture_of_a_live_story(lead_picture, chan
     page_before = reader.get(story.get_absolute_url()).content.decode()
     before = row(image)
     journalist = as_member("Journalists", "jo")
+    url = reverse("admin:articles_image_change", args=[image.pk])
+    warned = journalist.get(url).content.decode()
+    assert "which is published: only an editor can change it" in warned
 
     response = journalist.post(
         reverse("admin:articles_image_change", args=[image.pk]),
