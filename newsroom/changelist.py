@@ -76,7 +76,8 @@ class SafeActionsMixin:
     Django filters the selection with the ids as posted (`1.5` or a NUL is a
     server error) and reads `select_across` as true for any non-empty text,
     so `0\\x00` ran the action on every row of the table. Here anything but
-    real ids and `0`/`1` is refused before the action runs, with a message.
+    real ids and `0`/`1` is refused before the action runs, with a message;
+    so are rows of an editable list whose ids are not ids.
     """
 
     def changelist_view(self, request, extra_context=None):
@@ -97,6 +98,15 @@ class SafeActionsMixin:
                     "The selection was not understood: “%(value)s” is not the id "
                     "of a %(name)s. Nothing was changed; select the rows again."
                 ) % {"value": value[:40], "name": name}
+        if "_save" in request.POST and self.list_editable:
+            # The rows of an edited list: Django takes "+1" or " 1" as row 1.
+            prefix = self.get_changelist_formset(request).get_default_prefix()
+            for value in self._get_edited_object_pks(request, prefix):
+                if not is_id(value, pk):
+                    return _(
+                        "The list was not understood: “%(value)s” is not the id "
+                        "of a %(name)s. Nothing was changed; reload the list."
+                    ) % {"value": value[:40], "name": name}
         across = request.POST.getlist("select_across")
         # One per action bar: the changelist may draw two.
         if any(value not in {"0", "1"} for value in across):
