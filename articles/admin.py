@@ -41,17 +41,23 @@ from articles.services import (
     article_restore,
     article_saved,
     article_transition,
+    image_check_edit,
     image_create,
     image_update,
 )
 from articles.templatetags.articles_extras import picture
 from articles.workflow import Action
-from newsroom.changelist import SafeChangeListMixin
+from newsroom.changelist import (
+    NewsroomModelAdmin,
+    NewsroomStackedInline,
+    NewsroomTabularInline,
+    SafeAdminMixin,
+)
 from tags.forms import TagAutocompleteWidget
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(NewsroomModelAdmin):
     list_display = ["name", "slug", "position", "story_count"]
     list_editable = ["position"]
     ordering = ["position", "name"]
@@ -67,7 +73,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(NewsroomModelAdmin):
     list_display = ["name", "slug", "user"]
     list_select_related = ["user"]
     search_fields = ["name", "slug", "user__username", "user__email"]
@@ -76,14 +82,14 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadIn)
-class LeadInAdmin(admin.ModelAdmin):
+class LeadInAdmin(NewsroomModelAdmin):
     list_display = ["label", "position"]
     list_editable = ["position"]
     search_fields = ["label"]
 
 
 @admin.register(FrontPageSlot)
-class FrontPageSlotAdmin(admin.ModelAdmin):
+class FrontPageSlotAdmin(NewsroomModelAdmin):
     list_display = ["position", "article", "article_state", "expires_at"]
     list_display_links = ["position"]
     list_select_related = ["article"]
@@ -125,6 +131,8 @@ class ImageAdminForm(forms.ModelForm):
                 {"step": "0.01", "min": "0", "max": "1", "class": "focal-input"}
             )
 
+    request = None  # set by ImageAdmin.get_form
+
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
         imaging.check_size(upload.size)  # before reading it into memory
@@ -132,6 +140,14 @@ class ImageAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.request is not None and self.instance.pk and self.has_changed():
+            try:
+                image_check_edit(image=self.instance, by=self.request.user)
+            except PermissionDenied as error:
+                raise ValidationError(
+                    _("Nothing was changed. %(reason)s") % {"reason": error},
+                    code="forbidden",
+                ) from None
         if not cleaned.get("alt_text", "").strip() and not cleaned.get("is_decorative"):
             self.add_error(
                 "alt_text",
@@ -144,7 +160,7 @@ class ImageAdminForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class ImageAdmin(NewsroomModelAdmin):
     form = ImageAdminForm
     list_display = ["thumbnail", "title", "credit", "dimensions", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
@@ -192,6 +208,19 @@ class ImageAdmin(SafeChangeListMixin, admin.ModelAdmin):
                 {"fields": ["dimensions", "uploaded_by", "uploaded_at", "body_url"]},
             ),
         ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        image = self.get_object(request, unquote(object_id))
+        if image is not None and request.method == "GET":
+            try:
+                image_check_edit(image=image, by=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, str(error), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("picture"))
     def thumbnail(self, image):
@@ -255,7 +284,7 @@ class ImageAdmin(SafeChangeListMixin, admin.ModelAdmin):
         )
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(NewsroomTabularInline):
     model = Byline
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
@@ -264,7 +293,7 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = _("bylines (in the order printed)")
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(NewsroomTabularInline):
     model = RelatedLink
     fk_name = "article"
     autocomplete_fields = ["target"]
@@ -274,7 +303,7 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = _("“Go deeper” (stories linked at the end)")
 
 
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(NewsroomStackedInline):
     """Corrections are appended, never rewritten: the record readers trust."""
 
     model = Correction
@@ -294,7 +323,7 @@ class CorrectionInline(admin.StackedInline):
         )
 
 
-class ArticleEventInline(admin.TabularInline):
+class ArticleEventInline(NewsroomTabularInline):
     model = ArticleEvent
     fields = ["at", "actor", "action", "note"]
     readonly_fields = fields
@@ -406,7 +435,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeChangeListMixin, VersionAdmin):
+class ArticleAdmin(SafeAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",

@@ -14,7 +14,14 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, IptcImagePlugin, UnidentifiedImageError, features
+from PIL import (
+    Image,
+    ImageOps,
+    ImageSequence,
+    IptcImagePlugin,
+    UnidentifiedImageError,
+    features,
+)
 
 # Pillow's format name -> file endings that may carry it.
 ALLOWED_FORMATS = {
@@ -35,6 +42,9 @@ WIDTHS = (480, 800, 1200, 1600)
 # A modern format first, JPEG for every browser.
 RENDITION_FORMATS = (("webp", "WEBP"), ("jpeg", "JPEG"))
 QUALITY = 82
+# Formats whose animation is kept (in the original and the WebP renditions;
+# the JPEG fallback shows the first frame).
+ANIMATED_FORMATS = {"GIF", "WEBP", "PNG"}
 
 
 @dataclass
@@ -67,13 +77,14 @@ def check_size(size: int) -> None:
 def check_and_clean(name: str, data: bytes) -> Upload:
     """Decode `data`, refuse what isn't a safe, allowed picture, and return it
     with EXIF orientation applied and personal metadata (GPS, camera serials,
-    everything in EXIF, IPTC and XMP) removed. Raises ValidationError."""
+    everything in EXIF, IPTC and XMP) removed. Animations keep their frames
+    within the frame and pixel limits. Raises ValidationError."""
     check_size(len(data))
     extension = PurePath(name).suffix.lower()
     too_many_pixels = ValidationError(
         _(
-            "The picture is too large in pixels (limit: %(limit)s million). "
-            "Export a smaller version."
+            "The picture is too large in pixels (limit: %(limit)s million, every "
+            "frame of an animation counted). Export a smaller version."
         )
         % {"limit": settings.NEWSROOM_IMAGE_MAX_PIXELS // 1_000_000},
         code="bomb",
@@ -99,42 +110,101 @@ def check_and_clean(name: str, data: bytes) -> Upload:
                 % {"format": fmt, "extension": extension or _("nothing")},
                 code="extension",
             )
+        # Counting frames skips through the file without decoding them.
+        frames = getattr(image, "n_frames", 1) if fmt in ANIMATED_FORMATS else 1
+        check_frames(image.width, image.height, frames)
         caption, credit = read_caption_and_credit(image)
-        image.load()  # decodes every byte: truncated files fail here
+        info = dict(image.info)
+        if frames > 1:
+            cleaned = _clean_frames(image)  # decodes every frame
+        else:
+            image.load()  # decodes every byte: truncated files fail here
+            cleaned = [ImageOps.exif_transpose(image)]
     except Image.DecompressionBombError:
         raise too_many_pixels from None
     except UnidentifiedImageError:
         raise ValidationError(
             _("This file is not a picture we can read."), code="not_image"
         ) from None
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, EOFError, SyntaxError, ValueError):
         raise ValidationError(
             _("The picture is damaged or incomplete. Export it again and retry."),
             code="corrupt",
         ) from None
-    cleaned = ImageOps.exif_transpose(image)
     return Upload(
-        content=_encode_clean(cleaned, fmt, image.info),
+        content=_encode_clean(cleaned, fmt, info),
         format=fmt,
         extension=sorted(ALLOWED_FORMATS[fmt])[0],
-        width=cleaned.width,
-        height=cleaned.height,
+        width=cleaned[0].width,
+        height=cleaned[0].height,
         caption=caption,
         credit=credit,
     )
 
 
-def _encode_clean(image: Image.Image, fmt: str, info: dict) -> bytes:
-    """Re-encode without EXIF, IPTC or XMP; keep the colour profile and, for
-    GIFs, the animation."""
+def check_frames(width: int, height: int, frames: int) -> None:
+    """An animation is refused past the frame limit, or when its frames hold
+    more pixels together than one picture may."""
+    limit = settings.NEWSROOM_IMAGE_MAX_FRAMES
+    if frames > limit:
+        raise ValidationError(
+            _(
+                "The animation has %(frames)d frames; at most %(limit)d are "
+                "accepted. Shorten it or lower its frame rate and export it again."
+            )
+            % {"frames": frames, "limit": limit},
+            code="frames",
+        )
+    if width * height * frames > settings.NEWSROOM_IMAGE_MAX_PIXELS:
+        raise ValidationError(
+            _(
+                "The animation is too large: %(frames)d frames of %(width)d × "
+                "%(height)d px make more than %(limit)s million pixels. Make it "
+                "smaller or shorter and export it again."
+            )
+            % {
+                "frames": frames,
+                "width": width,
+                "height": height,
+                "limit": settings.NEWSROOM_IMAGE_MAX_PIXELS // 1_000_000,
+            },
+            code="bomb",
+        )
+
+
+def _clean_frames(image: Image.Image) -> list[Image.Image]:
+    """Every frame as a full RGBA picture with its display time, and no
+    metadata: nothing of the file's EXIF, XMP or comments travels on."""
+    frames = []
+    for frame in ImageSequence.Iterator(image):
+        duration = frame.info.get("duration")
+        clean = ImageOps.exif_transpose(frame.convert("RGBA"))
+        clean.info = {"duration": duration} if duration else {}
+        frames.append(clean)
+    return frames
+
+
+def _animation_options(frames: list[Image.Image], info: dict) -> dict:
+    return {
+        "save_all": True,
+        "append_images": frames[1:],
+        "duration": [frame.info.get("duration", 100) for frame in frames],
+        "loop": info.get("loop", 0),
+    }
+
+
+def _encode_clean(frames: list[Image.Image], fmt: str, info: dict) -> bytes:
+    """Re-encode without EXIF, IPTC or XMP; keep the colour profile and the
+    animation."""
+    image = frames[0]
     out = io.BytesIO()
     options = {"icc_profile": info.get("icc_profile")} if fmt != "GIF" else {}
     if fmt in {"JPEG", "WEBP", "AVIF"}:
         options["quality"] = 95
     if fmt == "JPEG" and image.mode not in {"RGB", "L", "CMYK"}:
         image = image.convert("RGB")
-    if fmt == "GIF" and getattr(image, "n_frames", 1) > 1:
-        options.update(save_all=True, loop=info.get("loop", 0))
+    if len(frames) > 1:
+        options.update(_animation_options(frames, info))
     image.save(out, format=fmt, **{k: v for k, v in options.items() if v is not None})
     return out.getvalue()
 
@@ -220,23 +290,42 @@ def crop_box(
 def renditions(content: bytes, focal: tuple[float, float]) -> list[tuple[dict, bytes]]:
     """Every rendition of the cleaned picture: (description, encoded bytes).
 
-    Widths larger than the crop itself are skipped, never upscaled.
+    Widths larger than the crop itself are skipped, never upscaled. An
+    animation gives animated WebP renditions and a still JPEG fallback (its
+    first frame); its frames are decoded again for each crop, so that only
+    one crop's frames are held at a time.
     """
     source = Image.open(io.BytesIO(content))
-    source.seek(0)  # animated GIFs: the first frame
-    source = source.convert("RGBA" if _has_alpha(source) else "RGB")
+    frames = getattr(source, "n_frames", 1) if source.format in ANIMATED_FORMATS else 1
+    check_frames(source.width, source.height, frames)
+    size = source.size
     made = []
     for ratio_name, ratio in RATIOS.items():
-        box = crop_box(source.size, ratio, focal)
-        cropped = source.crop(box)
-        widths = [w for w in WIDTHS if w <= cropped.width] or [cropped.width]
-        for width in widths:
-            height = max(1, round(cropped.height * width / cropped.width))
-            resized = cropped.resize((width, height), Image.Resampling.LANCZOS)
+        box = crop_box(size, ratio, focal)
+        box_width, box_height = box[2] - box[0], box[3] - box[1]
+        widths = [w for w in WIDTHS if w <= box_width] or [box_width]
+        sizes = [(w, max(1, round(box_height * w / box_width))) for w in widths]
+        cut = {dimensions: [] for dimensions in sizes}
+        for frame in _source_frames(source, frames):
+            cropped = frame.crop(box)
+            for dimensions in sizes:
+                resized = cropped.resize(dimensions, Image.Resampling.LANCZOS)
+                resized.info = frame.info
+                cut[dimensions].append(resized)
+        for (width, height), resized in cut.items():
             for extension, fmt in RENDITION_FORMATS:
                 out = io.BytesIO()
-                frame = resized if fmt != "JPEG" else _flatten(resized)
-                frame.save(out, format=fmt, quality=QUALITY, optimize=True)
+                if fmt == "JPEG":
+                    _flatten(resized[0]).save(
+                        out, format=fmt, quality=QUALITY, optimize=True
+                    )
+                else:
+                    options = (
+                        _animation_options(resized, source.info)
+                        if len(resized) > 1
+                        else {}
+                    )
+                    resized[0].save(out, format=fmt, quality=QUALITY, **options)
                 made.append(
                     (
                         {
@@ -249,6 +338,19 @@ def renditions(content: bytes, focal: tuple[float, float]) -> list[tuple[dict, b
                     )
                 )
     return made
+
+
+def _source_frames(source: Image.Image, frames: int):
+    """The picture's frames, converted for resizing (one for a still)."""
+    if frames == 1:
+        source.seek(0)
+        yield source.convert("RGBA" if _has_alpha(source) else "RGB")
+        return
+    for frame in ImageSequence.Iterator(source):
+        duration = frame.info.get("duration")
+        converted = frame.convert("RGBA")
+        converted.info = {"duration": duration} if duration else {}
+        yield converted
 
 
 def _has_alpha(image: Image.Image) -> bool:

@@ -403,9 +403,31 @@ def image_create(*, upload: imaging.Upload, by: AbstractBaseUser, **fields) -> I
     return image
 
 
-def image_update(*, image: Image, by: AbstractBaseUser, focal_changed: bool) -> Image:
+def image_check_edit(*, image: Image, by: AbstractBaseUser) -> None:
+    """A picture on a published story (live or scheduled) is part of it:
+    changing its alt text, caption, credit, crop or file takes the right to
+    edit that story. Raises PermissionDenied with what to do instead."""
     if not by.has_perm("articles.change_image"):
         raise PermissionDenied(_("You cannot change images."))
+    if image.pk is None:
+        return
+    published = Article.objects.filter(hero_image=image, status=Status.PUBLISHED)
+    for article in published.prefetch_related("bylines__author"):
+        if not workflow.can_edit(by, article):
+            raise PermissionDenied(
+                _(
+                    "This picture leads “%(headline)s”, which is published: only "
+                    "an editor can change it, as with the story itself. Ask an "
+                    "editor, or upload a new picture and submit it with a draft "
+                    "of the story."
+                )
+                % {"headline": article.headline}
+            )
+
+
+@transaction.atomic
+def image_update(*, image: Image, by: AbstractBaseUser, focal_changed: bool) -> Image:
+    image_check_edit(image=image, by=by)
     image.full_clean()
     image.save()
     if focal_changed or not image.renditions:

@@ -24,11 +24,11 @@ from comments.services import (
     reader_ban,
     reader_unban,
 )
-from newsroom.changelist import SafeChangeListMixin
+from newsroom.changelist import NewsroomModelAdmin, NewsroomTabularInline
 from newsroom.text import visible_text
 
 
-class ReportInline(admin.TabularInline):
+class ReportInline(NewsroomTabularInline):
     model = CommentReport
     fields = ["reporter", "reason", "created_at"]
     readonly_fields = fields
@@ -39,7 +39,7 @@ class ReportInline(admin.TabularInline):
         return False
 
 
-class ModerationInline(admin.TabularInline):
+class ModerationInline(NewsroomTabularInline):
     model = ModerationLog
     fk_name = "comment"
     fields = ["at", "moderator", "action", "old_status", "new_status", "note"]
@@ -68,7 +68,7 @@ class QueuePaginator(CappedPaginator):
 
 
 @admin.register(Comment)
-class CommentAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class CommentAdmin(NewsroomModelAdmin):
     """The moderation queue: waiting and reported comments first, oldest first."""
 
     list_display = [
@@ -265,7 +265,7 @@ class ReaderProfileForm(forms.ModelForm):
 
 
 @admin.register(ReaderProfile)
-class ReaderProfileAdmin(admin.ModelAdmin):
+class ReaderProfileAdmin(NewsroomModelAdmin):
     form = ReaderProfileForm
     list_display = ["display_name", "user", "banned_at", "ban_reason"]
     list_filter = [("banned_at", admin.EmptyFieldListFilter)]
@@ -288,13 +288,13 @@ class ReaderProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(BannedPhrase)
-class BannedPhraseAdmin(admin.ModelAdmin):
+class BannedPhraseAdmin(NewsroomModelAdmin):
     list_display = ["phrase"]
     search_fields = ["phrase"]
 
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class ModerationLogAdmin(NewsroomModelAdmin):
     list_display = [
         "at",
         "moderator",

@@ -29,9 +29,10 @@ class NewsroomAdminSite(OTPAdminSite):
         return AdminSite.has_permission(self, request)
 
 
-# Admins that come with libraries, made as strict about hand-made addresses as
-# ours (tests/test_crawl.py requests every admin address with hostile input).
-THIRD_PARTY_APPS = {"axes", "otp_totp", "django_tasks_database"}
+# Admins that come with Django and libraries, made as strict about hand-made
+# addresses and forms as ours (tests/test_crawl.py requests every admin
+# address with hostile input, tests/test_hostile_forms.py posts to them).
+THIRD_PARTY_APPS = {"auth", "axes", "otp_totp", "django_tasks_database"}
 
 
 def harden_third_party_admins() -> None:
@@ -40,9 +41,9 @@ def harden_third_party_admins() -> None:
     from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from newsroom.changelist import SafeChangeListMixin
+    from newsroom.changelist import SafeAdminMixin
 
-    class SafeTOTPDeviceAdmin(SafeChangeListMixin, TOTPDeviceAdmin):
+    class SafeTOTPDeviceAdmin(SafeAdminMixin, TOTPDeviceAdmin):
         """The device's QR code pages answer 404 for a device that is gone."""
 
         def config_view(self, request, pk):
@@ -60,7 +61,7 @@ def harden_third_party_admins() -> None:
         safe = (
             SafeTOTPDeviceAdmin
             if model is TOTPDevice
-            else type(f"Safe{base.__name__}", (SafeChangeListMixin, base), {})
+            else type(f"Safe{base.__name__}", (SafeAdminMixin, base), {})
         )
         admin.site.unregister(model)
         admin.site.register(model, safe)

@@ -154,6 +154,18 @@ def _add_connect_timeout(database: dict) -> None:
 _add_connect_timeout(DATABASES["default"])
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Several web threads write at once (comments): readers never wait for
+    # the writer (WAL), a writer waits its turn instead of failing at once
+    # (timeout, seconds), and a transaction takes the write lock when it
+    # begins (IMMEDIATE): one that read first and then wrote would be refused
+    # "database is locked" without waiting.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("NEWSROOM_SQLITE_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------
@@ -441,6 +453,9 @@ NEWSROOM_TRENDING_TAGS = int(os.environ.get("NEWSROOM_TRENDING_TAGS", "10"))
 NEWSROOM_TRENDING_DAYS = int(os.environ.get("NEWSROOM_TRENDING_DAYS", "7"))
 NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_BYTES", 20_000_000))
 NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSROOM_IMAGE_MAX_PIXELS", 50_000_000))
+# Animations: at most this many frames, and width × height × frames within
+# NEWSROOM_IMAGE_MAX_PIXELS.
+NEWSROOM_IMAGE_MAX_FRAMES = int(os.environ.get("NEWSROOM_IMAGE_MAX_FRAMES", "200"))
 # Only for bench/run.py: a fixed page to compare every other page with.
 NEWSROOM_BENCH_CEILING = env_bool("NEWSROOM_BENCH_CEILING", False)
 # HTTP caching for a CDN in front (seconds).

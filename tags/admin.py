@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
@@ -9,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitDefaultTag
 
+from newsroom.changelist import NewsroomModelAdmin, NewsroomTabularInline, is_id
 from tags.forms import TagMergeForm
 from tags.models import Tag, TagAlias, TagRedirect
 from tags.services import (
@@ -23,7 +22,7 @@ from tags.services import (
 admin.site.unregister(TaggitDefaultTag)
 
 
-class TagAliasInline(admin.TabularInline):
+class TagAliasInline(NewsroomTabularInline):
     model = TagAlias
     fields = ["name", "created_at"]
     readonly_fields = ["created_at"]
@@ -31,7 +30,7 @@ class TagAliasInline(admin.TabularInline):
     verbose_name_plural = _("aliases (names that file under this tag)")
 
 
-class TagRedirectInline(admin.TabularInline):
+class TagRedirectInline(NewsroomTabularInline):
     model = TagRedirect
     fields = ["old_slug", "created_at"]
     readonly_fields = ["old_slug", "created_at"]
@@ -44,7 +43,7 @@ class TagRedirectInline(admin.TabularInline):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(NewsroomModelAdmin):
     list_display = [
         "name",
         "slug",
@@ -107,14 +106,9 @@ class TagAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method == "POST":
             form = TagMergeForm(request.POST)
-            choices = Tag.objects.filter(pk__in=request.POST.getlist("tags"))
+            choices = form.posted_tags()
         else:
-            # Ids a database column can hold; "²" is a digit to isdigit() only.
-            ids = [
-                pk
-                for pk in request.GET.get("ids", "").split(",")
-                if re.fullmatch(r"[0-9]{1,18}", pk)
-            ]
+            ids = [pk for pk in request.GET.get("ids", "").split(",") if is_id(pk)]
             choices = Tag.objects.filter(pk__in=ids).with_story_counts()
             form = TagMergeForm(initial={"tags": choices}, choices=choices)
         if request.method == "POST" and form.is_valid():

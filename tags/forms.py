@@ -3,6 +3,11 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 
+from newsroom.changelist import (
+    StrictModelChoiceField,
+    StrictModelMultipleChoiceField,
+    is_id,
+)
 from tags.models import Tag
 
 
@@ -25,10 +30,21 @@ class TagAutocompleteWidget(TagWidget):
 
 
 class TagMergeForm(forms.Form):
-    tags = forms.ModelMultipleChoiceField(
-        queryset=Tag.objects.all(), widget=forms.MultipleHiddenInput
+    tags = StrictModelMultipleChoiceField(
+        queryset=Tag.objects.all(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "invalid_pk_value": _(
+                "“%(pk)s” is not a tag. Nothing was merged: choose the tags "
+                "again from the list."
+            ),
+            "invalid_choice": _(
+                "A tag you chose no longer exists. Nothing was merged: choose "
+                "the tags again from the list."
+            ),
+        },
     )
-    survivor = forms.ModelChoiceField(
+    survivor = StrictModelChoiceField(
         label=_("Keep this tag"),
         queryset=Tag.objects.all(),
         widget=forms.RadioSelect,
@@ -42,6 +58,12 @@ class TagMergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if choices is not None:
             self.fields["survivor"].queryset = choices
+
+    def posted_tags(self):
+        """The tags the form was sent with, for drawing it again: only the
+        values that are ids are looked up."""
+        posted = self.data.getlist(self.add_prefix("tags")) if self.is_bound else []
+        return Tag.objects.filter(pk__in=[pk for pk in posted if is_id(pk)])
 
     def clean(self):
         cleaned = super().clean()

@@ -414,11 +414,15 @@ class Browser:
             session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
+        self.use_session(session.session_key)
+
+    def use_session(self, session_key: str) -> None:
+        """Send this session cookie from now on (a session made elsewhere)."""
         self.jar.set_cookie(
             http.cookiejar.Cookie(
                 version=0,
                 name="sessionid",
-                value=session.session_key,
+                value=session_key,
                 port=None,
                 port_specified=False,
                 domain="127.0.0.1",

@@ -15,7 +15,7 @@ from articles.imaging import check_and_clean, crop_box
 from articles.models import Image
 from articles.services import image_create, image_update
 from tests.factories import ArticleFactory
-from tests.images import exif_with, picture_bytes
+from tests.images import COLOURS, animated_bytes, exif_with, picture_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -360,3 +360,95 @@ def test_changing_the_focal_point_in_the_admin_recuts_renditions(
     assert (image.focal_x, image.focal_y) == (0.2, 0.3)
     recut.assert_called_once()
     assert before
+
+
+# --- Animations ----------------------------------------------------------------------
+
+
+def frames_of(data: bytes) -> list[tuple[int, tuple]]:
+    """(display time, colour at the centre) of every frame."""
+    picture = PILImage.open(io.BytesIO(data))
+    found = []
+    for n in range(getattr(picture, "n_frames", 1)):
+        picture.seek(n)
+        centre = picture.convert("RGB").getpixel(
+            (picture.width // 2, picture.height // 2)
+        )
+        found.append((picture.info.get("duration"), centre))
+    return found
+
+
+def close(colour, expected) -> bool:
+    return all(abs(a - b) <= 12 for a, b in zip(colour, expected, strict=True))
+
+
+def test_an_animated_gif_keeps_its_frames_in_the_original_and_renditions(
+    admin_user, media_root
+):
+    data = animated_bytes(frames=5, comment=b"Shot at 52.37N 4.89E by Ana")
+
+    image = make_image(admin_user, data, name="tide.gif")
+
+    with image.file.open("rb") as stored:
+        content = stored.read()
+    assert b"52.37N" not in content
+    original = frames_of(content)
+    assert [duration for duration, _ in original] == [100, 150, 100, 150, 100]
+    for (_, colour), expected in zip(original, COLOURS, strict=True):
+        assert close(colour, expected), (colour, expected)
+    webp = [r for r in image.renditions if r["format"] == "webp"]
+    jpeg = [r for r in image.renditions if r["format"] == "jpeg"]
+    assert webp and jpeg
+    for rendition in webp:
+        data = (Path(media_root) / rendition["name"]).read_bytes()
+        assert PILImage.open(io.BytesIO(data)).n_frames == 5, rendition
+        assert b"52.37N" not in data
+    for rendition in jpeg:  # the fallback for browsers without WebP: a still
+        data = (Path(media_root) / rendition["name"]).read_bytes()
+        assert getattr(PILImage.open(io.BytesIO(data)), "n_frames", 1) == 1
+
+
+def test_an_animated_webp_keeps_its_frames_and_loses_its_exif(admin_user):
+    exif = exif_with(artist="Ana Ruiz", gps=True).tobytes()
+    data = animated_bytes(frames=3, fmt="WEBP", exif=exif)
+    assert b"Ana Ruiz" in data
+
+    image = make_image(admin_user, data, name="tide.webp")
+
+    with image.file.open("rb") as stored:
+        content = stored.read()
+    assert PILImage.open(io.BytesIO(content)).n_frames == 3
+    assert b"Ana Ruiz" not in content
+    assert not PILImage.open(io.BytesIO(content)).getexif()
+
+
+def test_too_many_frames_are_refused_with_a_clear_message(settings, admin_client):
+    settings.NEWSROOM_IMAGE_MAX_FRAMES = 4
+    with pytest.raises(ValidationError) as refused:
+        check_and_clean("tide.gif", animated_bytes(frames=5))
+    assert refused.value.code == "frames"
+    assert "The animation has 5 frames; at most 4 are accepted." in str(refused.value)
+
+    response = admin_client.post(
+        reverse("admin:articles_image_add"),
+        {
+            "upload": SimpleUploadedFile("tide.gif", animated_bytes(frames=5)),
+            "title": "Tide",
+            "alt_text": "The tide coming in",
+        },
+    )
+    assert response.status_code == 200
+    assert "The animation has 5 frames; at most 4 are accepted." in (
+        response.content.decode()
+    )
+    assert not Image.objects.exists()
+
+
+def test_every_frame_counts_towards_the_pixel_limit(settings):
+    # 320 × 180 = 57,600 pixels a frame: one frame fits, five do not.
+    settings.NEWSROOM_IMAGE_MAX_PIXELS = 200_000
+    assert check_and_clean("still.gif", animated_bytes(frames=1)).width == 320
+    with pytest.raises(ValidationError) as refused:
+        check_and_clean("tide.gif", animated_bytes(frames=5))
+    assert refused.value.code == "bomb"
+    assert "5 frames of 320 × 180 px" in str(refused.value)
