@@ -28,7 +28,7 @@ from articles.models import (
 )
 from articles.services import image_create
 from comments.models import Comment, CommentStatus
-from comments.services import reader_sign_up
+from comments.services import reader_create
 
 # Demo only: these passwords are printed in the README and must never reach
 # a production database.
@@ -299,7 +299,7 @@ class Command(BaseCommand):
         for email, password, name in DEMO_READERS:
             user = get_user_model().objects.filter(username=email).first()
             if user is None:
-                user = reader_sign_up(email=email, password=password, display_name=name)
+                user = reader_create(email=email, password=password, display_name=name)
             readers.append(user)
         if Comment.objects.filter(article=story).exists():
             return
