@@ -247,6 +247,8 @@ PUBLIC_NAMES = {
     "comments:delete",
     "comments:report",
     "accounts:signup",
+    "accounts:signup_sent",
+    "accounts:signup_confirm",
     "accounts:account",
     "accounts:account_data",
     "accounts:login",
