@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "articles",
     "tags",
     "comments",
+    "demo",
 ]
 
 MIDDLEWARE = [
