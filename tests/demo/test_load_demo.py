@@ -5,8 +5,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from accounts.models import ReaderProfile
 from articles.models import Article
-from comments.models import Comment, ReaderProfile
+from comments.models import Comment
 
 
 @pytest.mark.django_db(transaction=True)

@@ -184,7 +184,7 @@ SUBJECTS = {
     "articles.image": "picture",
     "tags.tag": "tag",
     "comments.comment": "comment",
-    "comments.readerprofile": "reader",
+    "accounts.readerprofile": "reader",
     "comments.bannedphrase": "held word",
     "comments.moderationlog": "moderation log",
     "auth.user": "account",
@@ -633,7 +633,7 @@ EDITS = {
     "articles.frontpageslot": {"position": ["7"]},
     "articles.image": {"title": ["Retitled picture"]},
     "tags.tag": {"name": ["renamed tag"]},
-    "comments.readerprofile": {"display_name": ["Renamed reader"], "ban_reason": ["x"]},
+    "accounts.readerprofile": {"display_name": ["Renamed reader"], "ban_reason": ["x"]},
     "comments.bannedphrase": {"phrase": ["changed phrase"]},
 }
 ADDS = {
@@ -715,7 +715,7 @@ def build_world() -> World:
         "tags.tag": tag,
         "tags.tag.second": second_tag,
         "comments.comment": comment,
-        "comments.readerprofile": users[READER].reader,
+        "accounts.readerprofile": users[READER].reader,
         "comments.bannedphrase": BannedPhrase.objects.create(phrase="scam"),
         "comments.moderationlog": ModerationLog.objects.create(
             comment=comment,
@@ -1058,7 +1058,7 @@ BODIES_THAT_BITE = [
     ("admin:tags_tag_changelist", EDITOR, None, "tags_tag"),
     ("admin:tags_tag_merge", EDITOR, None, "tags_tag"),
     ("admin:comments_comment_changelist", MODERATOR, None, "comments_comment"),
-    ("admin:comments_readerprofile_change", MODERATOR, None, "comments_readerprofile"),
+    ("admin:accounts_readerprofile_change", MODERATOR, None, "accounts_readerprofile"),
     ("admin:comments_bannedphrase_add", MODERATOR, None, "comments_bannedphrase"),
     ("admin:auth_user_add", ADMINISTRATOR, None, "auth_user"),
     ("admin:auth_group_delete", ADMINISTRATOR, None, "auth_group"),

@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
+from accounts.services import reader_create
 from articles import demo_content
 from articles.imaging import check_and_clean
 from articles.models import (
@@ -28,7 +29,6 @@ from articles.models import (
 )
 from articles.services import image_create
 from comments.models import Comment, CommentStatus
-from comments.services import reader_create
 
 # Demo only: these passwords are printed in the README and must never reach
 # a production database.
