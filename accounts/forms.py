@@ -18,6 +18,10 @@ class NormalizedEmailField(forms.EmailField):
     normalised before it is validated: "ｒeader@cupure.ｅxample" is
     "reader@cupure.example"."""
 
+    # Django's EmailField leaves this message to its validator; an address
+    # normalising refuses ("@.") needs it here.
+    default_error_messages = {"invalid": _("Enter a valid email address.")}
+
     def to_python(self, value):
         value = super().to_python(value)
         try:
