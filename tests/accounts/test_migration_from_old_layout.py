@@ -34,7 +34,7 @@ def _table_rows():
     """The reader table as the database has it, whatever Django thinks."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM comments_readerprofile ORDER BY id")
-        columns = [column.name for column in cursor.description]
+        columns = [column[0] for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
