@@ -48,8 +48,8 @@ def build_dataset(*, stories: int = 300, busy: int = 10) -> dict:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
+    from accounts.models import ReaderProfile
     from articles.models import Article, Author, Byline, Section, Status
-    from comments.models import ReaderProfile
 
     section, created = Section.objects.get_or_create(
         slug=SECTION_SLUG,

@@ -7,6 +7,8 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import ReaderProfile
+from accounts.services import DisplayNameTaken, display_name_check
 from articles.pagination import CappedPaginator
 from comments.models import (
     QUEUE_ORDER,
@@ -14,12 +16,9 @@ from comments.models import (
     Comment,
     CommentReport,
     ModerationLog,
-    ReaderProfile,
 )
 from comments.services import (
-    DisplayNameTaken,
     comment_moderate,
-    display_name_check,
     oldest_waiting_since,
     reader_ban,
     reader_unban,

@@ -1,35 +1,20 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from comments.forms import (
-    CommentEditForm,
-    CommentForm,
-    DeleteAccountForm,
-    ReportForm,
-    SignUpForm,
-)
+from comments.forms import CommentEditForm, CommentForm, ReportForm
 from comments.models import Comment, CommentStatus
 from comments.services import (
     CommentRefused,
-    DisplayNameTaken,
     comment_delete,
     comment_edit,
     comment_post,
     comment_report,
-    reader_confirm_sign_up,
-    reader_data_export,
-    reader_delete_account,
-    reader_sign_up,
-    sign_up_tokens,
 )
 from comments.threads import comment_subtree
 from newsroom import pagecache
@@ -167,96 +152,3 @@ def report(request, pk):
     return render(
         request, "comments/comment_report.html", {"comment": comment, "form": form}
     )
-
-
-def sign_up(request):
-    """The answer is the same whether or not the address has an account: the
-    mailbox's owner learns which, nobody else (see reader_sign_up)."""
-    if request.user.is_authenticated:
-        return redirect("articles:headlines")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reader_sign_up(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                display_name=form.cleaned_data["display_name"],
-                next_url=_local_path(request.POST.get("next", "")),
-            )
-        except DisplayNameTaken as taken:
-            form.add_error("display_name", taken)
-        else:
-            return redirect("accounts:signup_sent")
-    return render(
-        request,
-        "registration/signup.html",
-        {"form": form, "next": request.GET.get("next", "")},
-    )
-
-
-def _local_path(url: str) -> str:
-    """`url` if it is a path on this site, else nothing."""
-    return url if url.startswith("/") and not url.startswith(("//", "/\\")) else ""
-
-
-def sign_up_sent(request):
-    return render(request, "registration/signup_sent.html")
-
-
-def _user_from_link(uidb64: str):
-    try:
-        pk = int(force_str(urlsafe_base64_decode(uidb64)))
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return get_user_model()._default_manager.filter(pk=pk).first()
-
-
-def sign_up_confirm(request, uidb64, token):
-    """The link of the sign-up email. Opening it shows a button; only the
-    button opens the account, so a mail scanner fetching links opens nothing."""
-    user = _user_from_link(uidb64)
-    if request.method == "POST" and reader_confirm_sign_up(user=user, token=token):
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! You can now join the discussions."))
-        return redirect(
-            _local_path(request.GET.get("next", "")) or "articles:headlines"
-        )
-    valid = user is not None and sign_up_tokens.check_token(user, token)
-    return render(
-        request,
-        "registration/signup_confirm.html",
-        {"valid": valid},
-        status=200 if valid else 404,
-    )
-
-
-@login_required
-def account(request):
-    """A reader's own page: their data, and closing the account."""
-    form = DeleteAccountForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reader_delete_account(user=request.user)
-        except PermissionDenied as refusal:
-            messages.error(request, str(refusal))
-            return redirect("accounts:account")
-        logout(request)
-        messages.success(
-            request,
-            _(
-                "Your account is closed. Your comments stay in their threads "
-                "under “Former reader”; nothing that identifies you is kept."
-            ),
-        )
-        return redirect("articles:headlines")
-    return render(request, "registration/account.html", {"form": form})
-
-
-@login_required
-def account_data(request):
-    """Everything the site keeps about the reader, as a JSON download."""
-    response = JsonResponse(
-        reader_data_export(request.user), json_dumps_params={"indent": 2}
-    )
-    response["Content-Disposition"] = 'attachment; filename="my-cupure-data.json"'
-    return response

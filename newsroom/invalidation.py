@@ -12,6 +12,7 @@ Connected once, from ArticlesConfig.ready(). Bulk changes that skip signals
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from accounts.models import ReaderProfile
 from articles.models import (
     Article,
     Author,
@@ -23,7 +24,7 @@ from articles.models import (
     Section,
     Status,
 )
-from comments.models import Comment, CommentStatus, ReaderProfile
+from comments.models import Comment, CommentStatus
 from newsroom.pagecache import SCHEDULE, invalidate
 from tags.models import Tag, TaggedArticle
 

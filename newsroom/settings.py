@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "tags",
+    "accounts",
     "comments",
     "demo",
 ]

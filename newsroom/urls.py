@@ -47,7 +47,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("csp-report/", csp_report, name="csp-report"),
     path("comments/", include("comments.urls")),
-    path("accounts/", include("comments.accounts_urls")),
+    path("accounts/", include("accounts.urls")),
 ]
 
 if settings.DEBUG:

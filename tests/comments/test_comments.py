@@ -1,6 +1,4 @@
 import io
-import re
-import urllib.parse
 from datetime import timedelta
 
 import pytest
@@ -11,13 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import ReaderProfile
 from articles.models import Article
 from comments.models import (
     BannedPhrase,
     Comment,
     CommentStatus,
     ModerationLog,
-    ReaderProfile,
 )
 from comments.services import (
     CommentRefused,
@@ -519,64 +517,7 @@ def test_story_page_queries_are_the_same_for_10_and_5000_comments(client):
     assert small == large
 
 
-# --- Accounts, email, privacy ------------------------------------------------------
-
-
-def test_reader_signs_up_confirms_by_email_and_is_logged_in(client):
-    response = client.post(
-        reverse("accounts:signup"),
-        {
-            "display_name": "Marta",
-            "email": "Marta@Example.com",
-            "password1": "a-long-harbour-password",
-            "password2": "a-long-harbour-password",
-        },
-        follow=True,
-    )
-    assert "Check your email" in response.content.decode()
-    assert "_auth_user_id" not in client.session
-    profile = ReaderProfile.objects.get()
-    assert (profile.display_name, profile.user.email) == ("Marta", "marta@example.com")
-    assert not profile.user.is_staff and not profile.user.is_active
-
-    (sent,) = mail.outbox
-    assert sent.to == ["marta@example.com"]
-    link = re.search(r"http://\S+/accounts/signup/confirm/\S+/", sent.body).group()
-    path = urllib.parse.urlsplit(link).path
-    assert "Open my account" in client.get(path).content.decode()
-    welcome = client.post(path, follow=True)
-
-    assert "Welcome!" in welcome.content.decode()
-    assert client.session["_auth_user_id"] == str(profile.user.pk)
-    profile.user.refresh_from_db()
-    assert profile.user.is_active
-    assert client.post(path).status_code == 404  # the link works once
-
-
-@pytest.mark.parametrize(
-    "data, message",
-    [
-        ({"password1": "short", "password2": "short"}, "too short"),
-        ({"password2": "different-password-1"}, "The two passwords differ."),
-        ({"display_name": "   "}, "This field is required."),
-    ],
-)
-def test_sign_up_errors_are_explained(client, data, message):
-    base = {
-        "display_name": "Marta",
-        "email": "marta@example.com",
-        "password1": "a-long-harbour-password",
-        "password2": "a-long-harbour-password",
-    }
-    response = client.post(reverse("accounts:signup"), base | data)
-    assert message in response.content.decode().replace("&#x27;", "'")
-    assert not ReaderProfile.objects.exists()
-
-
-def test_password_reset_sends_an_email(client, regular):
-    client.post(reverse("accounts:password_reset"), {"email": regular.email})
-    assert len(mail.outbox) == 1
-    assert "/accounts/reset/" in mail.outbox[0].body
+# --- Email, privacy ------------------------------------------------------
 
 
 def test_reply_email_for_readers_who_asked(

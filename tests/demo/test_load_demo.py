@@ -11,8 +11,9 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
+from accounts.models import ReaderProfile
 from articles.models import Article, Author, Correction, FrontPageSlot, LeadIn, Section
-from comments.models import Comment, ReaderProfile
+from comments.models import Comment
 
 SNAPSHOT = Path(__file__).with_name("demo_snapshot.json")
 

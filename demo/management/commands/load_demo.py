@@ -8,6 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import reader_create
 from articles.imaging import check_and_clean
 from articles.models import (
     Article,
@@ -23,7 +24,6 @@ from articles.models import (
 )
 from articles.services import image_create
 from comments.models import Comment, CommentStatus
-from comments.services import reader_create
 from demo import content
 
 # Sections, authors, lead-ins and stories have no create services: the admin

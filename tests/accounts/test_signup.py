@@ -10,18 +10,18 @@ import urllib.parse
 
 import psycopg
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection, connections
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comments.models import ReaderProfile
-from comments.services import DisplayNameTaken, reader_sign_up
-from tests.comments.factories import ReaderFactory
+from accounts.models import ReaderProfile
+from accounts.services import DisplayNameTaken, reader_sign_up
+from tests.accounts.factories import ReaderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +253,7 @@ def test_display_names_looking_like_another_readers_are_refused_by_name(client, 
 def test_a_moderator_cannot_rename_a_reader_to_a_look_alike(admin_client):
     rename(ReaderFactory(), "Marta Soler")
     other = ReaderFactory()
-    url = reverse("admin:comments_readerprofile_change", args=[other.reader.pk])
+    url = reverse("admin:accounts_readerprofile_change", args=[other.reader.pk])
 
     refused = admin_client.post(url, {"display_name": "Маrtа Soler", "ban_reason": ""})
     renamed = admin_client.post(url, {"display_name": "Marta S.", "ban_reason": ""})
@@ -398,7 +398,11 @@ def test_the_data_migration_normalises_readers_it_can_and_leaves_collisions():
         display_name="Ｏｄｄ\u00a0One", display_name_skeleton=""
     )
 
-    migration.normalise_readers(django_apps, None)
+    # The models as that migration saw them (ReaderProfile still in comments).
+    at_migration = MigrationLoader(connection).project_state(
+        ("comments", "0008_normalise_readers")
+    )
+    migration.normalise_readers(at_migration.apps, None)
 
     odd.refresh_from_db()
     twin.refresh_from_db()

@@ -3,8 +3,8 @@
 from django.contrib.auth import views as auth
 from django.urls import path, reverse_lazy
 
-from comments import views
-from comments.forms import ReaderLoginForm, ReaderPasswordResetForm
+from accounts import views
+from accounts.forms import ReaderLoginForm, ReaderPasswordResetForm
 
 app_name = "accounts"
 
