@@ -183,9 +183,9 @@ def main() -> None:
     # Images: one real picture's renditions shared by 2,000 library rows.
     from django.contrib.auth import get_user_model
 
-    from articles.imaging import check_and_clean
-    from articles.services import image_create
     from comments.models import ReaderProfile
+    from images.imaging import check_and_clean
+    from images.services import image_create
     from tests.images import picture_bytes
 
     admin = get_user_model().objects.create_superuser("bench", "bench@example.com", "x")

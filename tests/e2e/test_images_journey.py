@@ -1,7 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from articles.models import Article, Image
+from articles.models import Article
+from images.models import Image
 from tests.e2e.admin_pages import admin_login, choose_autocomplete
 from tests.factories import AuthorFactory, SectionFactory, UserFactory
 from tests.images import picture_bytes

@@ -13,22 +13,22 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from articles import demo_content
-from articles.imaging import check_and_clean
 from articles.models import (
     Article,
     Author,
     Byline,
     Correction,
     FrontPageSlot,
-    Image,
     LeadIn,
     RelatedLink,
     Section,
     Status,
 )
-from articles.services import image_create
 from comments.models import Comment, CommentStatus
 from comments.services import reader_create
+from images.imaging import check_and_clean
+from images.models import Image
+from images.services import image_create
 
 # Demo only: these passwords are printed in the README and must never reach
 # a production database.
