@@ -22,16 +22,16 @@ JOURNALISTS = [
     ("articles", "view_section"),
     ("articles", "view_author"),
     ("articles", "view_leadin"),
-    ("articles", "add_image"),
-    ("articles", "change_image"),
-    ("articles", "view_image"),
+    ("images", "add_image"),
+    ("images", "change_image"),
+    ("images", "view_image"),
     ("tags", "add_tag"),
     ("tags", "view_tag"),
 ]
 
 EDITORS = JOURNALISTS + [
     ("articles", "delete_article"),
-    ("articles", "delete_image"),
+    ("images", "delete_image"),
     ("articles", "publish_article"),
     ("articles", "add_correction"),
     ("articles", "change_correction"),

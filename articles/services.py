@@ -7,22 +7,19 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles import imaging, workflow
+from articles import workflow
 from articles.models import (
     Article,
     ArticleEvent,
     ArticleSlugHistory,
     Correction,
     EditPresence,
-    Image,
     Status,
 )
 from articles.workflow import Action
@@ -334,102 +331,3 @@ def article_restore(*, article: Article, version, by: AbstractBaseUser) -> Artic
         article=article, action=ArticleEvent.Action.RESTORED, by=by, note=comment
     )
     return article
-
-
-# --- Images -------------------------------------------------------------------------
-
-
-def _rendition_name(image: Image, spec: dict) -> str:
-    ratio = spec["ratio"].replace(":", "x")
-    return f"images/renditions/{image.pk}/{ratio}-{spec['width']}.{spec['format']}"
-
-
-def image_generate_renditions(*, image: Image) -> Image:
-    """Cut and store every rendition once; templates only read `renditions`."""
-    with image.file.open("rb") as original:
-        content = original.read()
-    stored = []
-    old_names = [spec["name"] for spec in image.renditions]
-    for spec, data in imaging.renditions(content, (image.focal_x, image.focal_y)):
-        name = _rendition_name(image, spec)
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        saved = default_storage.save(name, ContentFile(data))
-        stored.append(
-            spec
-            | {"name": saved, "url": default_storage.url(saved), "bytes": len(data)}
-        )
-    for name in set(old_names) - {spec["name"] for spec in stored}:
-        default_storage.delete(name)
-    image.renditions = stored
-    Image.objects.filter(pk=image.pk).update(renditions=stored)
-    return image
-
-
-def _renditions_enqueue(image: Image) -> None:
-    """Leave the cutting to the task worker; until it is done, pages show the
-    cleaned original. Enqueued inside the transaction: with the database
-    backend the job is stored in the same commit as the picture."""
-    from articles.tasks import generate_renditions
-
-    generate_renditions.enqueue(image_id=image.pk)
-    # The immediate backend has already cut them, on its own copy of the row.
-    image.refresh_from_db(fields=["renditions"])
-
-
-@transaction.atomic
-def image_create(*, upload: imaging.Upload, by: AbstractBaseUser, **fields) -> Image:
-    """Store a checked, cleaned upload and queue its renditions. Caption and
-    credit the editor left empty come from the file."""
-    if not by.has_perm("articles.add_image"):
-        raise PermissionDenied(_("You cannot add images."))
-    fields.setdefault("caption", "")
-    fields.setdefault("credit", "")
-    image = Image(
-        width=upload.width,
-        height=upload.height,
-        format=upload.format,
-        uploaded_by=by,
-        **fields,
-    )
-    image.caption = image.caption or upload.caption
-    image.credit = image.credit or upload.credit
-    image.file.save(
-        f"upload{upload.extension}", ContentFile(upload.content), save=False
-    )
-    image.full_clean()
-    image.save()
-    _renditions_enqueue(image)
-    return image
-
-
-def image_check_edit(*, image: Image, by: AbstractBaseUser) -> None:
-    """A picture on a published story (live or scheduled) is part of it:
-    changing its alt text, caption, credit, crop or file takes the right to
-    edit that story. Raises PermissionDenied with what to do instead."""
-    if not by.has_perm("articles.change_image"):
-        raise PermissionDenied(_("You cannot change images."))
-    if image.pk is None:
-        return
-    published = Article.objects.filter(hero_image=image, status=Status.PUBLISHED)
-    for article in published.prefetch_related("bylines__author"):
-        if not workflow.can_edit(by, article):
-            raise PermissionDenied(
-                _(
-                    "This picture leads “%(headline)s”, which is published: only "
-                    "an editor can change it, as with the story itself. Ask an "
-                    "editor, or upload a new picture and submit it with a draft "
-                    "of the story."
-                )
-                % {"headline": article.headline}
-            )
-
-
-@transaction.atomic
-def image_update(*, image: Image, by: AbstractBaseUser, focal_changed: bool) -> Image:
-    image_check_edit(image=image, by=by)
-    image.full_clean()
-    image.save()
-    if focal_changed or not image.renditions:
-        _renditions_enqueue(image)
-    return image

@@ -1,20 +1,22 @@
-"""Picture work done by the task worker, outside the request."""
+"""Jobs kept at their old address.
+
+The renditions job moved to `images.tasks`. Runs queued before the move are
+stored under the name `articles.tasks.generate_renditions`; this task keeps
+them running (and their retries, which are queued under the same name). New
+runs are queued under the new name. Remove it once no such run can be left in
+the queue.
+"""
 
 from django_tasks import TaskContext, task
 
-from articles import services
-from articles.models import Image
-from newsroom.jobs import retry_on_failure
+from images import tasks as images_tasks
 
 
 @task(takes_context=True)
 def generate_renditions(
     context: TaskContext, *, image_id: int, attempt: int = 1
 ) -> int:
-    """Cut and store every rendition of the picture `image_id`, with its focal
-    point as it is when the job runs. Returns how many were stored."""
-    with retry_on_failure(context, attempt=attempt):
-        image = Image.objects.filter(pk=image_id).first()
-        if image is None:  # deleted before the worker got to it
-            return 0
-        return len(services.image_generate_renditions(image=image).renditions)
+    """Kept for queued jobs: as `images.tasks.generate_renditions`."""
+    return images_tasks.generate_renditions.func(
+        context, image_id=image_id, attempt=attempt
+    )

@@ -184,8 +184,8 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     from accounts.models import ReaderProfile
-    from articles.imaging import check_and_clean
-    from articles.services import image_create
+    from images.imaging import check_and_clean
+    from images.services import image_create
     from tests.images import picture_bytes
 
     admin = get_user_model().objects.create_superuser("bench", "bench@example.com", "x")

@@ -19,12 +19,12 @@ from articles.models import (
     Byline,
     Correction,
     FrontPageSlot,
-    Image,
     RelatedLink,
     Section,
     Status,
 )
 from comments.models import Comment, CommentStatus
+from images.models import Image
 from newsroom.pagecache import SCHEDULE, invalidate
 from tags.models import Tag, TaggedArticle
 

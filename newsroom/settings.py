@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "articles",
+    "images",
     "tags",
     "accounts",
     "comments",

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from articles.models import Article, Image, Status
+from articles.models import Article, Status
+from images.models import Image
 from newsroom.changelist import SafeAdminMixin, SafeAutocompleteMixin, is_id
 from tags.models import Tag
 from tests.articles.test_admin import story_form
@@ -323,8 +324,8 @@ def test_list_editable_rows_with_hostile_ids_change_nothing(value, site):
 
 @pytest.mark.parametrize("value", HOSTILE_IDS)
 def test_image_focal_point_refuses_hostile_numbers(value, site):
-    from articles import imaging
-    from articles.services import image_create
+    from images import imaging
+    from images.services import image_create
 
     image = image_create(
         upload=imaging.check_and_clean("a.jpg", picture_bytes()),
@@ -335,7 +336,7 @@ def test_image_focal_point_refuses_hostile_numbers(value, site):
     before = snapshot()
     status, text = send(
         site["client"],
-        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
         {
             "title": "Quay",
             "alt_text": "The quay",

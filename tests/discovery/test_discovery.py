@@ -198,8 +198,8 @@ def test_feeds_parse_with_authors_categories_dates(client, kind):
 
 
 def test_feed_carries_the_hero_image(client, admin_user):
-    from articles.imaging import check_and_clean
-    from articles.services import image_create
+    from images.imaging import check_and_clean
+    from images.services import image_create
     from tests.images import picture_bytes
 
     image = image_create(

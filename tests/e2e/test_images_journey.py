@@ -1,7 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from articles.models import Article, Image
+from articles.models import Article
+from images.models import Image
 from tests.e2e.admin_pages import admin_login, choose_autocomplete
 from tests.factories import AuthorFactory, SectionFactory, UserFactory
 from tests.images import picture_bytes
@@ -26,7 +27,7 @@ def test_journalist_uploads_sets_focal_point_and_uses_a_hero_image(
     )
     page = desk.new_page()
     admin_login(page, "jo", "pw-journalist-1")
-    page.goto("/admin/articles/image/add/")
+    page.goto("/admin/images/image/add/")
     page.set_input_files("#id_upload", str(photo))
     page.fill("#id_title", "Ferry at the quay")
     page.fill("#id_alt_text", "A white ferry tied up at the quay in the morning")

@@ -26,11 +26,12 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from reversion.models import Version
 
-from articles.imaging import check_and_clean
 from articles.models import Article, FrontPageSlot, LeadIn, Status
 from articles.roles import roles_sync
-from articles.services import article_preview_link, image_create
+from articles.services import article_preview_link
 from comments.models import BannedPhrase, CommentStatus, ModerationLog
+from images.imaging import check_and_clean
+from images.services import image_create
 from tests.comments.factories import CommentFactory, ReaderFactory
 from tests.factories import (
     ArticleFactory,
@@ -181,7 +182,7 @@ SUBJECTS = {
     "articles.author": "author",
     "articles.leadin": "lead-in label",
     "articles.frontpageslot": "front-page slot",
-    "articles.image": "picture",
+    "images.image": "picture",
     "tags.tag": "tag",
     "comments.comment": "comment",
     "accounts.readerprofile": "reader",
@@ -314,8 +315,8 @@ CUSTOM = {
         "autocomplete",
         staff_post_refused=405,  # a search is a GET, whoever asks
     ),
-    "admin:articles_image_preview": Entry(
-        "admin:articles_image_preview", "picture", "read", "read", "image_preview"
+    "admin:images_image_preview": Entry(
+        "admin:images_image_preview", "picture", "read", "read", "image_preview"
     ),
     "admin:articles_article_presence": Entry(
         "admin:articles_article_presence",
@@ -632,7 +633,7 @@ EDITS = {
     "articles.author": {"name": ["Renamed author"]},
     "articles.leadin": {"label": ["Changed label:"]},
     "articles.frontpageslot": {"position": ["7"]},
-    "articles.image": {"title": ["Retitled picture"]},
+    "images.image": {"title": ["Retitled picture"]},
     "tags.tag": {"name": ["renamed tag"]},
     "accounts.readerprofile": {"display_name": ["Renamed reader"], "ban_reason": ["x"]},
     "comments.bannedphrase": {"phrase": ["changed phrase"]},
@@ -649,7 +650,7 @@ ADDS = {
     "articles.author": {"name": ["Rogue Writer"], "slug": ["rogue-writer"]},
     "articles.leadin": {"label": ["Rogue:"], "position": ["9"]},
     "articles.frontpageslot": {"position": ["5"]},
-    "articles.image": {"title": ["Rogue picture"], "alt_text": ["A rogue picture"]},
+    "images.image": {"title": ["Rogue picture"], "alt_text": ["A rogue picture"]},
     "tags.tag": {"name": ["rogue tag"], "slug": ["rogue-tag"]},
     "comments.bannedphrase": {"phrase": ["rogue phrase"]},
     "auth.user": {
@@ -712,7 +713,7 @@ def build_world() -> World:
         "articles.frontpageslot": FrontPageSlot.objects.create(
             position=0, article=live
         ),
-        "articles.image": image,
+        "images.image": image,
         "tags.tag": tag,
         "tags.tag.second": second_tag,
         "comments.comment": comment,
@@ -837,7 +838,7 @@ def address(world: World, entry: Entry, story: str | None) -> str:
             + "?app_label=articles&model_name=article&field_name=section&term=har"
         )
     if kind == "image_preview":
-        return reverse(entry.key, args=[world.objects["articles.image"].pk])
+        return reverse(entry.key, args=[world.objects["images.image"].pk])
     if kind == "story_pk":
         return reverse(entry.key, args=[world.stories[story].pk])
     if kind == "restore":
@@ -907,6 +908,7 @@ def post_body(world: World, entry: Entry, story: str | None) -> dict:
 
 SNAPSHOT_APPS = {
     "articles",
+    "images",
     "tags",
     "comments",
     "accounts",
@@ -1054,7 +1056,7 @@ BODIES_THAT_BITE = [
     ("admin:articles_section_change", EDITOR, None, "articles_section"),
     ("admin:articles_leadin_delete", EDITOR, None, "articles_leadin"),
     ("admin:articles_frontpageslot_change", EDITOR, None, "articles_frontpageslot"),
-    ("admin:articles_image_change", JOURNALIST, None, "articles_image"),
+    ("admin:images_image_change", JOURNALIST, None, "articles_image"),
     ("admin:tags_tag_add", JOURNALIST, None, "tags_tag"),
     ("admin:tags_tag_change", EDITOR, None, "tags_tag"),
     ("admin:tags_tag_changelist", EDITOR, None, "tags_tag"),

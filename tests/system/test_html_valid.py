@@ -21,10 +21,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.defaults import server_error
 
-from articles.imaging import check_and_clean
 from articles.models import Correction, RelatedLink
-from articles.services import article_preview_link, image_create
+from articles.services import article_preview_link
 from comments.models import CommentStatus
+from images.imaging import check_and_clean
+from images.services import image_create
 from newsroom.outage import database_unavailable
 from tests.comments.factories import CommentFactory, ReaderFactory
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory

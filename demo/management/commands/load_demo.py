@@ -9,22 +9,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import reader_create
-from articles.imaging import check_and_clean
 from articles.models import (
     Article,
     Author,
     Byline,
     Correction,
     FrontPageSlot,
-    Image,
     LeadIn,
     RelatedLink,
     Section,
     Status,
 )
-from articles.services import image_create
 from comments.models import Comment, CommentStatus
 from demo import content
+from images.imaging import check_and_clean
+from images.models import Image
+from images.services import image_create
 
 # Sections, authors, lead-ins and stories have no create services: the admin
 # saves them as forms, and so are they written here, straight to the models.

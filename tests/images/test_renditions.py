@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from articles.imaging import check_and_clean
-from articles.models import Image
-from articles.services import image_create, image_update
+from images.imaging import check_and_clean
+from images.models import Image
+from images.services import image_create, image_update
 from tests.factories import ArticleFactory
 from tests.images import picture_bytes
 
@@ -38,7 +38,7 @@ def test_moving_the_focal_point_enqueues_new_renditions(admin_user, enqueued):
 
 @pytest.mark.django_db
 def test_a_job_for_a_picture_deleted_meanwhile_has_nothing_to_do():
-    from articles.tasks import generate_renditions
+    from images.tasks import generate_renditions
 
     result = generate_renditions.enqueue(image_id=123456)
     assert (result.status, result.return_value) == ("SUCCESSFUL", 0)
@@ -49,7 +49,7 @@ def test_a_job_for_a_picture_deleted_meanwhile_has_nothing_to_do():
 
 def upload_through_the_admin(admin_client):
     response = admin_client.post(
-        reverse("admin:articles_image_add"),
+        reverse("admin:images_image_add"),
         {
             "upload": SimpleUploadedFile("IMG_0001.JPG", picture_bytes((1600, 900))),
             "title": "Ferry at the quay",
@@ -69,13 +69,13 @@ def test_until_the_worker_runs_pages_show_the_original(
     job = DBTaskResult.objects.get()
     assert (job.status, job.task_path) == (
         "READY",
-        "articles.tasks.generate_renditions",
+        "images.tasks.generate_renditions",
     )
     story = ArticleFactory(published=True, hero_image=image)
 
     story_page = client.get(story.get_absolute_url()).content.decode()
     section_page = client.get(story.section.get_absolute_url()).content.decode()
-    library = admin_client.get(reverse("admin:articles_image_changelist"))
+    library = admin_client.get(reverse("admin:images_image_changelist"))
 
     for html in (story_page, section_page):
         assert f'src="{image.file.url}"' in html
@@ -100,3 +100,29 @@ def test_the_worker_cuts_the_renditions_and_pages_use_them(
     html = client.get(story.get_absolute_url()).content.decode()
     assert '<picture class="story__hero-picture">' in html
     assert " 480w, " in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_queued_under_the_old_path_still_cuts_the_renditions(
+    admin_client, database_tasks, run_worker, client
+):
+    """Runs stored before the renditions job moved to images/ are named
+    `articles.tasks.generate_renditions`; the worker still runs them."""
+    from articles.tasks import generate_renditions
+
+    image = upload_through_the_admin(admin_client)
+    DBTaskResult.objects.all().delete()  # as if queued before the move:
+    generate_renditions.enqueue(image_id=image.pk)
+    story = ArticleFactory(published=True, hero_image=image)
+
+    run_worker()
+
+    job = DBTaskResult.objects.get()
+    assert (job.status, job.task_path) == (
+        "SUCCESSFUL",
+        "articles.tasks.generate_renditions",
+    )
+    image.refresh_from_db()
+    assert max(r["width"] for r in image.renditions) == 1600
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert '<picture class="story__hero-picture">' in html

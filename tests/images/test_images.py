@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from articles import imaging
-from articles.imaging import check_and_clean, crop_box
-from articles.models import Image
-from articles.services import image_create, image_update
+from images import imaging
+from images.imaging import check_and_clean, crop_box
+from images.models import Image
+from images.services import image_create, image_update
 from tests.factories import ArticleFactory
 from tests.images import COLOURS, animated_bytes, exif_with, picture_bytes
 
@@ -101,7 +101,7 @@ def test_refused_uploads_through_the_admin_store_nothing(
     name, data, message = REFUSALS[case]
 
     response = admin_client.post(
-        reverse("admin:articles_image_add"),
+        reverse("admin:images_image_add"),
         {
             "upload": SimpleUploadedFile(name, data()),
             "title": "Refused",
@@ -116,7 +116,7 @@ def test_refused_uploads_through_the_admin_store_nothing(
 
 
 def test_alt_text_is_required_unless_decorative(admin_client, media_root):
-    add = reverse("admin:articles_image_add")
+    add = reverse("admin:images_image_add")
     data = {"title": "No alt", "alt_text": ""}
 
     refused = admin_client.post(
@@ -140,7 +140,7 @@ def test_upload_through_the_admin_stores_the_picture_and_renditions(
     admin_client, media_root
 ):
     response = admin_client.post(
-        reverse("admin:articles_image_add"),
+        reverse("admin:images_image_add"),
         {
             "upload": SimpleUploadedFile("IMG_0001.JPG", picture_bytes((2000, 1500))),
             "title": "Ferry at the quay",
@@ -332,7 +332,7 @@ def test_library_lists_thumbnails_and_searches(admin_client, admin_user):
     make_image(admin_user, title="Ferry at the quay")
     make_image(admin_user, title="Glacier front")
     response = admin_client.get(
-        reverse("admin:articles_image_changelist"), {"q": "ferry"}
+        reverse("admin:images_image_changelist"), {"q": "ferry"}
     )
     html = response.content.decode()
     assert "Ferry at the quay" in html and "Glacier front" not in html
@@ -344,9 +344,9 @@ def test_changing_the_focal_point_in_the_admin_recuts_renditions(
 ):
     image = make_image(admin_user)
     before = {r["name"]: r for r in image.renditions}
-    with mock.patch("articles.services.image_generate_renditions") as recut:
+    with mock.patch("images.services.image_generate_renditions") as recut:
         admin_client.post(
-            reverse("admin:articles_image_change", args=[image.pk]),
+            reverse("admin:images_image_change", args=[image.pk]),
             {
                 "title": image.title,
                 "alt_text": image.alt_text,
@@ -430,7 +430,7 @@ def test_too_many_frames_are_refused_with_a_clear_message(settings, admin_client
     assert "The animation has 5 frames; at most 4 are accepted." in str(refused.value)
 
     response = admin_client.post(
-        reverse("admin:articles_image_add"),
+        reverse("admin:images_image_add"),
         {
             "upload": SimpleUploadedFile("tide.gif", animated_bytes(frames=5)),
             "title": "Tide",

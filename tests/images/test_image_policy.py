@@ -6,11 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import Image
-from articles.services import image_update
-from tests.articles.test_images import make_image
+from images.models import Image
+from images.services import image_update
 from tests.articles.test_workflow import member
 from tests.factories import ArticleFactory
+from tests.images.test_images import make_image
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
 
@@ -62,12 +62,12 @@ def test_journalist_cannot_change_the_picture_of_a_live_story(lead_picture, chan
     page_before = reader.get(story.get_absolute_url()).content.decode()
     before = row(image)
     journalist = as_member("Journalists", "jo")
-    url = reverse("admin:articles_image_change", args=[image.pk])
+    url = reverse("admin:images_image_change", args=[image.pk])
     warned = journalist.get(url).content.decode()
     assert "which is published: only an editor can change it" in warned
 
     response = journalist.post(
-        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
         image_form(image, **changes),
     )
 
@@ -87,7 +87,7 @@ def test_a_scheduled_story_s_picture_is_protected_too(admin_user):
     ArticleFactory(scheduled=True, hero_image=image)
     before = row(image)
     response = as_member("Journalists", "jo").post(
-        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
         image_form(image, alt_text=NEW_ALT),
     )
     assert "only an editor can change it" in response.content.decode()
@@ -97,7 +97,7 @@ def test_a_scheduled_story_s_picture_is_protected_too(admin_user):
 def test_editor_changes_the_picture_of_a_live_story(lead_picture):
     image, story = lead_picture
     response = as_member("Editors", "ed").post(
-        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
         image_form(image, alt_text=NEW_ALT, caption="A quay at night."),
         follow=True,
     )
@@ -113,7 +113,7 @@ def test_journalist_still_changes_pictures_of_drafts(admin_user):
     image = make_image(admin_user)
     ArticleFactory(hero_image=image)  # a draft
     response = as_member("Journalists", "jo").post(
-        reverse("admin:articles_image_change", args=[image.pk]),
+        reverse("admin:images_image_change", args=[image.pk]),
         image_form(image, alt_text=NEW_ALT),
     )
     assert response.status_code == 302
