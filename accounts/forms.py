@@ -8,13 +8,13 @@ from accounts.services import (
     display_name_check,
     reader_waiting_for_confirmation,
 )
-from newsroom.text import normalize_email, visible_text
+from core.text import normalize_email, visible_text
 
 DISPLAY_NAME_LENGTH = 60
 
 
 class NormalizedEmailField(forms.EmailField):
-    """An address in its stored form (see newsroom.text.normalize_email),
+    """An address in its stored form (see core.text.normalize_email),
     normalised before it is validated: "ｒeader@cupure.ｅxample" is
     "reader@cupure.example"."""
 

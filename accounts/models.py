@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.text import skeleton
+from core.text import skeleton
 
 
 class ReaderProfile(models.Model):

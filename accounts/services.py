@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ReaderProfile
 from accounts.signals import reader_closing, reader_data_requested
-from newsroom.text import normalize_email, skeleton_variants
+from core.text import normalize_email, skeleton_variants
 
 # --- Signing up -----------------------------------------------------------------------
 

@@ -42,13 +42,13 @@ from articles.services import (
     article_transition,
 )
 from articles.workflow import Action
-from images.templatetags.images_extras import picture
-from newsroom.changelist import (
+from core.changelist import (
     NewsroomModelAdmin,
     NewsroomStackedInline,
     NewsroomTabularInline,
     SafeAdminMixin,
 )
+from images.templatetags.images_extras import picture
 from tags.forms import TagAutocompleteWidget
 
 

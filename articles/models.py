@@ -40,7 +40,7 @@ from taggit.managers import TaggableManager
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import article_refresh_search_vector, search
 from comments.models import Mode as CommentsMode
-from newsroom.kept import DatabaseKeptFields
+from core.kept import DatabaseKeptFields
 from tags.managers import NormalizingTaggableManager
 from tags.models import Tag, TaggedArticle
 

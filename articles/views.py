@@ -21,12 +21,12 @@ from articles.models import (
     FrontPageSlot,
     Section,
 )
-from articles.pagination import CappedPaginator
 from articles.search import snippet
 from articles.services import article_from_preview_token
 from comments.forms import CommentForm
 from comments.services import comments_close_at
 from comments.threads import story_thread
+from core.pagination import CappedPaginator
 from newsroom import pagecache
 
 

@@ -9,7 +9,6 @@ from django.utils.translation import ngettext
 
 from accounts.models import ReaderProfile
 from accounts.services import DisplayNameTaken, display_name_check
-from articles.pagination import CappedPaginator
 from comments.models import (
     QUEUE_ORDER,
     BannedPhrase,
@@ -23,8 +22,9 @@ from comments.services import (
     reader_ban,
     reader_unban,
 )
-from newsroom.changelist import NewsroomModelAdmin, NewsroomTabularInline
-from newsroom.text import visible_text
+from core.changelist import NewsroomModelAdmin, NewsroomTabularInline
+from core.pagination import CappedPaginator
+from core.text import visible_text
 
 
 class ReportInline(NewsroomTabularInline):

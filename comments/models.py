@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.kept import DatabaseKeptFields
+from core.kept import DatabaseKeptFields
 
 
 class Mode(models.TextChoices):

@@ -27,7 +27,7 @@ from comments.models import (
     Mode,
     ModerationLog,
 )
-from newsroom.cache import is_reachable
+from core.cache import is_reachable
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t]+")

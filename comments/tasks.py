@@ -4,7 +4,7 @@ from django_tasks import TaskContext, task
 
 from comments import services
 from comments.models import Comment
-from newsroom.jobs import retry_on_failure
+from core.jobs import retry_on_failure
 
 
 @task(takes_context=True)

@@ -8,11 +8,11 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.changelist import NewsroomModelAdmin
 from images import imaging
 from images.models import Image
 from images.services import image_check_edit, image_create, image_update
 from images.templatetags.images_extras import picture
-from newsroom.changelist import NewsroomModelAdmin
 
 
 class ImageAdminForm(forms.ModelForm):

@@ -2,9 +2,9 @@
 
 from django_tasks import TaskContext, task
 
+from core.jobs import retry_on_failure
 from images import services
 from images.models import Image
-from newsroom.jobs import retry_on_failure
 
 
 @task(takes_context=True)

@@ -13,7 +13,7 @@ left RUNNING (killed mid-job) is never looked at again. This one:
   runs;
 - records a run still RUNNING after its lease expired as FAILED
   (`LeaseExpired`) and queues the next attempt by the retry rule
-  (`newsroom.jobs.job_retry`), under a row lock, so one worker does it once;
+  (`core.jobs.job_retry`), under a row lock, so one worker does it once;
 - records a run's outcome only while it still holds the lease, so a run
   taken over by another worker is not marked successful behind its back;
 - queues the next attempt itself when a run failed because the database went
@@ -43,8 +43,8 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from core.jobs import job_counts_attempts, job_retry, retry_delay
 from jobs.models import Lease
-from newsroom.jobs import job_counts_attempts, job_retry, retry_delay
 
 logger = logging.getLogger(__name__)
 
@@ -271,7 +271,7 @@ class Worker(db_worker.Worker):
             return
         if not job_counts_attempts(job):
             logger.error(
-                "Task %s (id=%s) takes no `attempt` (see newsroom.jobs), so its "
+                "Task %s (id=%s) takes no `attempt` (see core.jobs), so its "
                 "lost run is not retried.",
                 job.name,
                 lost.id,

@@ -41,7 +41,7 @@ def harden_third_party_admins() -> None:
     from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from newsroom.changelist import SafeAdminMixin
+    from core.changelist import SafeAdminMixin
 
     class SafeTOTPDeviceAdmin(SafeAdminMixin, TOTPDeviceAdmin):
         """The device's QR code pages answer 404 for a device that is gone."""

@@ -38,7 +38,7 @@ def database_check() -> None:
 
 def cache_check(cache: BaseCache) -> None:
     """Ask Redis directly, past the breaker that spares pages a failing Redis
-    (newsroom/cache.py); then write a value, read it back and remove it."""
+    (core/cache.py); then write a value, read it back and remove it."""
     ping = getattr(cache, "ping", None)
     if ping is not None:
         ping()

@@ -38,7 +38,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
-from newsroom.cache import is_reachable, on_recovery
+from core.cache import is_reachable, on_recovery
 
 try:
     from redis import RedisError
@@ -122,7 +122,7 @@ def _flush(keys: set[str]) -> None:
         # The change is committed; pages kept meanwhile age out by their TTL.
         logger.exception("Could not invalidate %s in the cache", sorted(keys))
     if not is_reachable(cache):
-        # Redis took no new tokens (newsroom/cache.py dropped them): give them
+        # Redis took no new tokens (core/cache.py dropped them): give them
         # when it is back, or pages kept from before would be served as fresh.
         with _unflushed_lock:
             _unflushed.update(keys)

@@ -20,6 +20,9 @@ from functools import cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django_tasks import TaskContext, task
+
+from core.jobs import retry_on_failure
 
 TIMEOUT_SECONDS = 5
 BACKENDS = {
@@ -90,6 +93,16 @@ def schedule(*, keys: list[str], paths: list[str]) -> None:
     """Purge outside the request, when a CDN is configured."""
     if backend() is None:
         return
-    from newsroom.jobs import purge_cdn
-
     purge_cdn.enqueue(keys=keys, paths=paths)
+
+
+@task(takes_context=True)
+def purge_cdn(
+    context: TaskContext, keys: list[str], paths: list[str], *, attempt: int = 1
+) -> None:
+    """Drop pages from the CDN's cache, by surrogate key and by path.
+
+    Enqueue with `purge_cdn.enqueue(keys=[...], paths=[...])`.
+    """
+    with retry_on_failure(context, attempt=attempt):
+        purge(keys=keys, paths=paths)

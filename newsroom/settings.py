@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "core",
     "articles",
     "images",
     "tags",
@@ -126,10 +127,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
             ],
-            "libraries": {
-                "newsroom_csp": "newsroom.csp_tags",
-                "newsroom_time": "newsroom.time_tags",
-            },
         },
     },
 ]
@@ -175,13 +172,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every web process when REDIS_URL is set (pages, fragments, the
 # trending strip, rate limits); a per-process memory cache otherwise. A Redis
-# that is slow or gone is skipped for a cool-off (newsroom/cache.py): pages are
+# that is slow or gone is skipped for a cool-off (core/cache.py): pages are
 # built without it, never an error.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("NEWSROOM_CACHE_PREFIX", "newsroom"),
             "OPTIONS": {

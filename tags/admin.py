@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitDefaultTag
 
-from newsroom.changelist import NewsroomModelAdmin, NewsroomTabularInline, is_id
+from core.changelist import NewsroomModelAdmin, NewsroomTabularInline, is_id
 from tags.forms import TagMergeForm
 from tags.models import Tag, TagAlias, TagRedirect
 from tags.services import (

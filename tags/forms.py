@@ -3,7 +3,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 
-from newsroom.changelist import (
+from core.changelist import (
     StrictModelChoiceField,
     StrictModelMultipleChoiceField,
     is_id,

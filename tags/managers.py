@@ -1,7 +1,7 @@
 from django.db.models.functions import Lower
 from taggit.managers import _TaggableManager
 
-from newsroom.text import skeleton_variants
+from core.text import skeleton_variants
 from tags.models import Tag, TagAlias, normalize_tag_name
 
 

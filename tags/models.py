@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
-from newsroom.kept import DatabaseKeptFields
-from newsroom.text import skeleton, skeleton_variants, visible_text
+from core.kept import DatabaseKeptFields
+from core.text import skeleton, skeleton_variants, visible_text
 
 MAX_NAME_LENGTH = 100
 
@@ -29,7 +29,7 @@ MAX_NAME_LENGTH = 100
 def normalize_tag_name(name: str) -> str:
     """NFKC, trimmed, inner whitespace collapsed, invisible characters dropped
     and cut to the longest name a tag can have; case is kept as the editor
-    typed it (see newsroom.text.visible_text)."""
+    typed it (see core.text.visible_text)."""
     return visible_text(visible_text(name)[:MAX_NAME_LENGTH])
 
 

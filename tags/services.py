@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
+from core.cache import is_reachable
+from core.text import skeleton, skeleton_variants
 from newsroom import pagecache
-from newsroom.cache import is_reachable
-from newsroom.text import skeleton, skeleton_variants
 from tags.models import Tag, TagAlias, TaggedArticle, TagRedirect, normalize_tag_name
 from tags.similarity import are_near_duplicates, group_near_duplicates
 

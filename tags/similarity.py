@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from newsroom.text import skeleton as looks_like
+from core.text import skeleton as looks_like
 
 _WORD = re.compile(r"[^\W_]+")
 _SIBILANT_PLURAL = ("sses", "shes", "ches", "xes", "zes")

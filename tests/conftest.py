@@ -53,7 +53,7 @@ def roles(db):
     taking the data migration's rows with them, so they are made again here."""
     from django.contrib.auth.models import Group, Permission
 
-    from articles.roles import roles_sync
+    from core.roles import roles_sync
 
     roles_sync(Group, Permission)
 

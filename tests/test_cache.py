@@ -1,4 +1,4 @@
-"""The guarded cache (newsroom/cache.py) against a real redis-server of the
+"""The guarded cache (core/cache.py) against a real redis-server of the
 test's own, killed, frozen and started again: reads are misses, writes are
 dropped, a failed Redis is skipped for the cool-off and used again once it
 answers; pages, probes and comment rate limits work meanwhile."""
@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from articles.models import Article
 from comments.services import CommentRefused, comment_post
+from core.cache import ResilientRedisCache, is_reachable
 from newsroom import pagecache
-from newsroom.cache import ResilientRedisCache, is_reachable
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 from tests.servers import RedisServer, free_port
 
@@ -42,7 +42,7 @@ def site_cache(settings, redis_server):
     """The site's default cache on the test's own Redis, as in production."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": redis_server.url,
             "KEY_PREFIX": uuid.uuid4().hex[:8],
             "OPTIONS": {"cooloff": COOLOFF},
@@ -52,7 +52,7 @@ def site_cache(settings, redis_server):
 
 
 def cache_log(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "newsroom.cache"]
+    return [r.getMessage() for r in caplog.records if r.name == "core.cache"]
 
 
 # --- The breaker ----------------------------------------------------------------------
@@ -113,7 +113,7 @@ def test_a_hung_redis_costs_one_timeout_then_is_skipped(backend, redis_server):
 def test_the_breaker_closes_by_itself_when_redis_is_back(redis_server, caplog):
     cooloff = 1.0
     backend = ResilientRedisCache(redis_server.url, {"OPTIONS": {"cooloff": cooloff}})
-    with caplog.at_level(logging.INFO, logger="newsroom.cache"):
+    with caplog.at_level(logging.INFO, logger="core.cache"):
         redis_server.kill()
         deadline = time.monotonic() + 2.5 * cooloff
         while time.monotonic() < deadline:  # a failed probe every cool-off
@@ -164,7 +164,7 @@ def test_the_log_names_redis_without_its_password(caplog):
     backend = ResilientRedisCache(
         f"redis://newsroom:s3cret-pass@127.0.0.1:{port}/4", {"OPTIONS": {}}
     )
-    with caplog.at_level(logging.WARNING, logger="newsroom.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         assert backend.get("x") is None
     (logged,) = cache_log(caplog)
     assert f"redis://127.0.0.1:{port}/4 unreachable" in logged

@@ -90,7 +90,7 @@ def test_liveness_refuses_writes(client):
 
 UNREACHABLE_REDIS = {
     "default": {
-        "BACKEND": "newsroom.cache.ResilientRedisCache",
+        "BACKEND": "core.cache.ResilientRedisCache",
         "LOCATION": "redis://127.0.0.1:1",
     }
 }

@@ -14,8 +14,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from articles.models import Article, Status
+from core.changelist import SafeAdminMixin, SafeAutocompleteMixin, is_id
 from images.models import Image
-from newsroom.changelist import SafeAdminMixin, SafeAutocompleteMixin, is_id
 from tags.models import Tag
 from tests.articles.test_admin import story_form
 from tests.comments.factories import CommentFactory

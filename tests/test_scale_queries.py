@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Status
-from articles.pagination import CappedPaginator
 from comments.models import Comment, CommentStatus
+from core.pagination import CappedPaginator
 from tags.models import Tag, TaggedArticle
 from tags.services import trending_tags
 from tests.comments.factories import CommentFactory

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsroom.text import (
+from core.text import (
     folded,
     looks_alike,
     normalize_email,

@@ -4,7 +4,7 @@ its admin log entries follow too."""
 
 from django.db import migrations
 
-# The moderators' permissions on readers (articles/roles.py), written out: a
+# The moderators' permissions on readers (core/roles.py), written out: a
 # database made from scratch gave the group none, since the roles already
 # named them under "accounts" when comments/0002 ran.
 MODERATORS = "Moderators"

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from articles.roles import roles_migrate
+from core.roles import roles_migrate
 
 
 class Migration(migrations.Migration):

@@ -1,16 +1,16 @@
 """Readers' addresses and display names in the form sign-up now stores.
 
 Usernames and emails of reader accounts: NFKC, no invisible characters, lower
-case, IDNA domain (newsroom.text.normalize_email). Display names: NFKC, one
-space (newsroom.text.visible_text), plus every name's skeleton. A row whose
+case, IDNA domain (core.text.normalize_email). Display names: NFKC, one
+space (core.text.visible_text), plus every name's skeleton. A row whose
 normal form another row already has keeps its old spelling: two accounts
-cannot be merged here. Uses newsroom.text as it is today (pure helpers).
+cannot be merged here. Uses core.text as it is today (pure helpers).
 """
 
 from django.conf import settings
 from django.db import IntegrityError, migrations, transaction
 
-from newsroom.text import normalize_email, skeleton, visible_text
+from core.text import normalize_email, skeleton, visible_text
 
 DISPLAY_NAME_LENGTH = 60
 

@@ -1,12 +1,12 @@
 """The library's content type follows the model from "articles" to "images",
 so its permissions, the roles' grants, admin log entries and revisions keep
-pointing at it. Then the roles are brought up to date (articles/roles.py
+pointing at it. Then the roles are brought up to date (core/roles.py
 names the image permissions under "images")."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import migrations
 
-from articles.roles import roles_migrate
+from core.roles import roles_migrate
 
 MOVED = ["image"]
 

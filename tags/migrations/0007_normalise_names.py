@@ -2,13 +2,13 @@
 
 A name whose normal form another tag already has keeps its old spelling (the
 near-duplicates page lists the pair for an editor to merge); its skeleton is
-the same either way. Uses newsroom.text as it is today: the helpers are pure,
+the same either way. Uses core.text as it is today: the helpers are pure,
 and a change to them that changes stored forms gets a migration of its own.
 """
 
 from django.db import IntegrityError, migrations, transaction
 
-from newsroom.text import skeleton, visible_text
+from core.text import skeleton, visible_text
 
 MAX_NAME_LENGTH = 100
 

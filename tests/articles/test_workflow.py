@@ -22,7 +22,6 @@ from articles.models import (
     RelatedLink,
     Status,
 )
-from articles.roles import EDITORS, JOURNALISTS
 from articles.services import (
     article_correct,
     article_from_preview_token,
@@ -31,6 +30,7 @@ from articles.services import (
     article_transition,
 )
 from articles.workflow import Action
+from core.roles import EDITORS, JOURNALISTS
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]

@@ -1,14 +1,10 @@
 import io
 import signal
-import sys
-import types
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django_tasks.signals import task_enqueued
-
-import newsroom
 
 
 @pytest.fixture
@@ -58,12 +54,7 @@ def run_worker():
 
 @pytest.fixture
 def cdn():
-    """The CDN client (`newsroom.purge`, written separately), replaced whether
-    or not it exists yet: no test talks to a CDN."""
-    fake = types.ModuleType("newsroom.purge")
-    fake.purge = mock.Mock(name="purge")
-    with (
-        mock.patch.dict(sys.modules, {"newsroom.purge": fake}),
-        mock.patch.object(newsroom, "purge", fake, create=True),
-    ):
-        yield fake.purge
+    """The CDN client (`newsroom.purge.purge`), replaced: no test talks to a
+    CDN."""
+    with mock.patch("newsroom.purge.purge", name="purge") as fake:
+        yield fake

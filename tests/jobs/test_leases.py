@@ -1,6 +1,7 @@
 """A job left running by a worker that died is taken over once its lease runs
 out, counts as an attempt, and shows in the admin as failed."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from jobs.models import Lease
 from jobs.worker import Worker
-from newsroom.jobs import purge_cdn
+from newsroom.purge import purge_cdn
 
 
 def left_running(*, lease_left: timedelta, attempt: int = 1) -> DBTaskResult:
@@ -112,3 +113,27 @@ def test_a_run_taken_over_meanwhile_is_not_marked_successful_by_its_old_worker(
 
     taken_over.refresh_from_db()
     assert taken_over.status == "FAILED"
+
+
+@pytest.mark.django_db
+def test_a_job_queued_under_a_moved_path_runs_under_the_new_one(database_tasks):
+    """jobs/0002: a purge queued before `purge_cdn` left newsroom/jobs.py."""
+    from django.apps import apps
+
+    repoint = importlib.import_module("jobs.migrations.0002_moved_job_paths")
+    queued = purge_cdn.enqueue(keys=["front"], paths=["/"])
+    done = purge_cdn.enqueue(keys=["front"], paths=["/"])
+    DBTaskResult.objects.filter(pk__in=[queued.id, done.id]).update(
+        task_path="newsroom.jobs.purge_cdn"
+    )
+    DBTaskResult.objects.filter(pk=done.id).update(status="SUCCESSFUL")
+
+    repoint.repoint(apps, None, repoint.MOVED)
+
+    paths = {
+        str(pk): path
+        for pk, path in DBTaskResult.objects.values_list("pk", "task_path")
+    }
+    assert paths[queued.id] == "newsroom.purge.purge_cdn"
+    assert paths[done.id] == "newsroom.jobs.purge_cdn"  # history stays as it was
+    assert DBTaskResult.objects.get(pk=queued.id).task.func is purge_cdn.func

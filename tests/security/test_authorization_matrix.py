@@ -27,9 +27,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from reversion.models import Version
 
 from articles.models import Article, FrontPageSlot, LeadIn, Status
-from articles.roles import roles_sync
 from articles.services import article_preview_link
 from comments.models import BannedPhrase, CommentStatus, ModerationLog
+from core.roles import roles_sync
 from images.imaging import check_and_clean
 from images.services import image_create
 from tests.comments.factories import CommentFactory, ReaderFactory

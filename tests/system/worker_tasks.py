@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import connection
 from django_tasks import TaskContext, task
 
-from newsroom.jobs import retry_on_failure
+from core.jobs import retry_on_failure
 
 MARKS_TABLE = "worker_test_mark"
 MARKS_TABLE_SQL = (

@@ -39,7 +39,7 @@ def legacy_tag(name: str) -> Tag:
     """A tag stored before names were normalised, spelled exactly `name`."""
     tag = Tag.objects.create(name="placeholder " + str(Tag.objects.count()))
     Tag.objects.filter(pk=tag.pk).update(name=name)
-    from newsroom.text import skeleton
+    from core.text import skeleton
 
     Tag.objects.filter(pk=tag.pk).update(name_skeleton=skeleton(name))
     tag.refresh_from_db()

@@ -1,4 +1,4 @@
-"""Background jobs that belong to no app, and the retry rule every job follows.
+"""The retry rule every background job follows.
 
 Jobs run on django-tasks (`TASKS` in settings). The database backend keeps
 each run as a row, listed in the admin under "Task results": a run that raised
@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import TaskContext, TaskResult, task
+from django_tasks import TaskContext, TaskResult
 from django_tasks.base import Task
 
 logger = logging.getLogger(__name__)
@@ -100,17 +100,3 @@ def retry_on_failure(context: TaskContext, *, attempt: int) -> Iterator[None]:
             at = timezone.now() + retry_delay(attempt)
         job_retry(result, attempt=attempt, at=at)
         raise
-
-
-@task(takes_context=True)
-def purge_cdn(
-    context: TaskContext, keys: list[str], paths: list[str], *, attempt: int = 1
-) -> None:
-    """Drop pages from the CDN's cache, by surrogate key and by path.
-
-    Enqueue with `purge_cdn.enqueue(keys=[...], paths=[...])`.
-    """
-    with retry_on_failure(context, attempt=attempt):
-        from newsroom import purge  # which imports this module
-
-        purge.purge(keys=keys, paths=paths)
