@@ -33,6 +33,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core.text import skeleton  # noqa: E402
+
 WORDS = [
     "harbour",
     "strait",
@@ -174,8 +176,19 @@ def main() -> None:
         tag_names[n + 1] = tag_names[n].replace(" ", "") + "s"
     copy(
         "tags_tag",
-        ["name", "slug", "description", "is_hidden_from_strip", "published_count"],
-        ((name, f"t-{n}", "", False, 0) for n, name in enumerate(tag_names)),
+        [
+            "name",
+            "slug",
+            "name_skeleton",
+            "slug_skeleton",
+            "description",
+            "is_hidden_from_strip",
+            "published_count",
+        ],
+        (
+            (name, f"t-{n}", skeleton(name), skeleton(f"t-{n}"), "", False, 0)
+            for n, name in enumerate(tag_names)
+        ),
     )
     tag_ids = [row[0] for row in _rows("SELECT id FROM tags_tag ORDER BY id")]
     step("sections, authors, tags")
@@ -351,7 +364,12 @@ def main() -> None:
         ),
     )
     ReaderProfile.objects.bulk_create(
-        ReaderProfile(user_id=pk, display_name=f"Reader {pk}") for pk in user_ids
+        ReaderProfile(
+            user_id=pk,
+            display_name=f"Reader {pk}",
+            display_name_skeleton=skeleton(f"Reader {pk}"),
+        )
+        for pk in user_ids
     )
     comment_ids = next_ids("comments_comment", args.comments)
     big_story = article_ids[0]
