@@ -454,6 +454,9 @@ def main() -> None:
             """
         )
         cursor.execute("SET session_replication_role = DEFAULT")
+        # Statistics first: without them the planner may scan the tag links
+        # once per tag for the counts (hours, not seconds).
+        cursor.execute("ANALYZE")
         for migration in KEPT_COUNTS:
             cursor.execute(import_module(migration).BACKFILL)
     step("search vectors; kept counts (comment_count, published_count, report_count)")
