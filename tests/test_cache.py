@@ -15,7 +15,7 @@ from django.urls import reverse
 from articles.models import Article
 from comments.services import CommentRefused, comment_post
 from core.cache import ResilientRedisCache, is_reachable
-from newsroom import pagecache
+from pagecache import store as pagecache
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 from tests.servers import RedisServer, free_port
 
