@@ -15,30 +15,17 @@ from pagecache import keys
 from pagecache.store import GENERATION, _version_key
 from tests.comments.factories import CommentFactory
 from tests.factories import ArticleFactory, AuthorFactory, TagFactory
+from tests.pagecache.cdn import RECORDING, purged
 
 pytestmark = pytest.mark.django_db
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
-purged = []
-
-
-class RecordingPurge:
-    """A CDN that notes what it is asked to purge."""
-
-    def __init__(self, url, token):
-        pass
-
-    def purge(self, keys, paths):
-        purged.append(keys)
-
 
 @pytest.fixture
 def site(settings):
     """A small site with one of everything a public page shows."""
-    settings.NEWSROOM_PURGE_BACKEND = (
-        "tests.pagecache.test_get_writes_nothing.RecordingPurge"
-    )
+    settings.NEWSROOM_PURGE_BACKEND = RECORDING
     settings.NEWSROOM_COMMENTS_PER_PAGE = 2
     ferry, harbour = TagFactory(name="ferry strike"), TagFactory(name="harbour")
     author = AuthorFactory()
