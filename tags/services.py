@@ -247,20 +247,23 @@ def _signature(strip: list[Tag]) -> list[tuple]:
     return [(tag.pk, tag.name, tag.slug) for tag in strip]
 
 
-def trending_invalidate() -> None:
+def trending_invalidate() -> bool:
     """After a change that may move the strip (a story published, a tag
-    pinned or merged): work it out again now and, if it reads differently
-    from the last one a change worked out, say so (`strip_changed`), so
-    cached pages showing the old strip go stale at once."""
+    pinned or merged), and from `manage.py refresh_trending_strip` as time
+    moves the window on: work it out again now and, if it reads differently
+    from the last one noted, say so (`strip_changed`), so cached pages
+    showing the old strip go stale at once. True when it changed."""
     strip = _compute_and_keep()
     # With the cache unreachable there is no last strip to compare with, and
     # no page kept to go stale.
     if not is_reachable(cache):
-        return
+        return False
     signature = _signature(strip)
-    if cache.get(STRIP_SIGNATURE_KEY) != signature:
-        cache.set(STRIP_SIGNATURE_KEY, signature, timeout=None)
-        strip_changed.send(Tag)
+    if cache.get(STRIP_SIGNATURE_KEY) == signature:
+        return False
+    cache.set(STRIP_SIGNATURE_KEY, signature, timeout=None)
+    strip_changed.send(Tag)
+    return True
 
 
 def _trending_candidates(*, exclude, days: int, limit: int):

@@ -1,8 +1,11 @@
 """Each app's signal reaches pagecache as the keys of the pages it changes
 (pagecache/signals.py), and only those."""
 
+import io
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
 from articles import signals as articles
 from comments import signals as comments
@@ -12,7 +15,8 @@ from images.services import image_create
 from pagecache import keys
 from pagecache.store import NEXT_GO_LIVE, _version_key
 from tags import signals as tags
-from tests.factories import ArticleFactory
+from tags.models import Tag
+from tests.factories import ArticleFactory, TagFactory
 from tests.images import picture_bytes
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +139,32 @@ def test_editing_a_hero_image_rebuilds_the_story_page(
     page = client.get(url)
     assert page["X-Cache"] == "MISS"
     assert "Photo: Cupure staff" in page.content.decode()
+
+
+def test_refreshing_the_strip_rebuilds_pages_only_when_it_reads_differently(
+    client, django_capture_on_commit_callbacks
+):
+    story = ArticleFactory(published=True, tags=[TagFactory(name="ferry strike")])
+    url = story.section.get_absolute_url()
+    for _ in range(2):
+        page = client.get(url)
+    assert page["X-Cache"] == "HIT" and "ferry strike" in page.content.decode()
+
+    def refresh() -> str:
+        out = io.StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("refresh_trending_strip", stdout=out)
+        return out.getvalue()
+
+    assert "unchanged" in refresh()
+    assert client.get(url)["X-Cache"] == "HIT"
+
+    # What the strip shows moved without a change the site heard of (here a
+    # bare update; in life, the trending window moving on).
+    Tag.objects.update(is_hidden_from_strip=True)
+    assert client.get(url)["X-Cache"] == "HIT"  # reading invalidates nothing
+    assert "changed; pages showing it will be rebuilt" in refresh()
+
+    page = client.get(url)
+    assert page["X-Cache"] == "MISS"
+    assert 'class="trending__tag"' not in page.content.decode()
