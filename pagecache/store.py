@@ -242,7 +242,11 @@ def seconds_to_keep(until: datetime | None = None) -> int:
 
 # Where the next go-live time comes from: the app that schedules stories
 # names it (articles/apps.py), so this module knows no app's models.
-_go_live_source: Callable[[], datetime | None] = lambda: None  # noqa: E731
+def _nothing_scheduled() -> None:
+    return None
+
+
+_go_live_source: Callable[[], datetime | None] = _nothing_scheduled
 
 
 def go_live_from(source: Callable[[], datetime | None]) -> None:
