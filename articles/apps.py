@@ -17,11 +17,14 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from newsroom import invalidation
+        from articles import changes
+        from pagecache import store
         from tags.models import TaggedArticle
 
-        # Pages in the shared cache go stale when what they show changes.
-        invalidation.connect()
+        # Changes readers may see are sent as articles/signals.py's signals.
+        changes.connect()
+        # No cached page outlives the next scheduled go-live.
+        store.go_live_from(changes.next_go_live)
 
         # A story's tags are part of its search vector.
         m2m_changed.connect(_tags_changed, sender=TaggedArticle)

@@ -1,12 +1,13 @@
 from django.urls import path
 
 from articles.feeds import AuthorFeed, LatestStoriesFeed, SectionFeed, TagFeed, atom
-from newsroom.pagecache import depends
+from pagecache import keys
+from pagecache.store import depends
 
 app_name = "feeds"
 
-# Every change to a live story invalidates "feeds" (see newsroom/invalidation.py).
-feed = depends("feeds")
+# Every change to a live story invalidates FEEDS (see pagecache/signals.py).
+feed = depends(keys.FEEDS)
 
 urlpatterns = [
     path("latest/rss/", feed(LatestStoriesFeed()), name="latest"),

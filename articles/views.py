@@ -27,7 +27,7 @@ from comments.forms import CommentForm
 from comments.services import comments_close_at
 from comments.threads import story_thread
 from core.pagination import CappedPaginator
-from newsroom import pagecache
+from pagecache import keys, store
 
 
 def paginate(request, queryset) -> Page:
@@ -90,12 +90,12 @@ def headlines(request):
         (section, list(group))
         for section, group in groupby(latest, key=lambda article: article.section)
     ]
-    pagecache.depends_on(
+    store.depends_on(
         request,
-        "front",
-        *pagecache.story_keys(front),
-        *pagecache.story_keys(page.object_list),
-        *(key for _, group in by_section for key in pagecache.story_keys(group)),
+        keys.FRONT,
+        *keys.stories(front),
+        *keys.stories(page.object_list),
+        *(key for _, group in by_section for key in keys.stories(group)),
     )
     return render(
         request,
@@ -115,9 +115,7 @@ def section_detail(request, section):
         Article.objects.published().filter(section=section).for_listing().newest_first()
     )
     page = paginate(request, stories)
-    pagecache.depends_on(
-        request, f"section-{section.pk}", *pagecache.story_keys(page.object_list)
-    )
+    store.depends_on(request, keys.section(section.pk), *keys.stories(page.object_list))
     return render(
         request,
         "articles/section_detail.html",
@@ -131,9 +129,7 @@ def author_detail(request, slug):
         Article.objects.published().filter(authors=author).for_listing().newest_first()
     )
     page = paginate(request, stories)
-    pagecache.depends_on(
-        request, f"author-{author.pk}", *pagecache.story_keys(page.object_list)
-    )
+    store.depends_on(request, keys.author(author.pk), *keys.stories(page.object_list))
     return render(
         request,
         "articles/author_detail.html",
@@ -160,27 +156,34 @@ def article_detail(request, section, year, month, day, slug):
         day_published.day,
     ):
         return redirect(article, permanent=True)
-    # Renamed sections ("nav") and authors (story-<pk>) reach it too; Similar
-    # News draws on every story sharing a tag.
-    pagecache.depends_on(
-        request, f"story-{article.pk}", *(f"tag-{tag.pk}" for tag in article.tag_list)
+    # Renamed sections (NAV) and authors (the story's key) reach it too;
+    # Similar News draws on every story sharing a tag; the hero image's
+    # credit and alt text show on it.
+    store.depends_on(
+        request,
+        keys.story(article.pk),
+        *keys.many(keys.tag, [tag.pk for tag in article.tag_list]),
+        *keys.many(keys.image, [article.hero_image_id]),
     )
-    pagecache.expires_at(request, comments_close_at(article))
+    store.expires_at(request, comments_close_at(article))
     return render_story(request, article)
 
 
 def render_story(request, article, *, preview: str = ""):
     """The story page; previews render the very same template."""
-    similar = pagecache.fragment(
+    similar = store.fragment(
         f"similar-{article.pk}",
-        [f"story-{article.pk}", *(f"tag-{tag.pk}" for tag in article.tag_list)],
+        [
+            keys.story(article.pk),
+            *keys.many(keys.tag, [t.pk for t in article.tag_list]),
+        ],
         lambda: list(
             Article.objects.published()
             .for_listing()
             .similar_to(article, settings.NEWSROOM_SIMILAR_STORIES)
         ),
     )
-    pagecache.depends_on(request, *pagecache.story_keys(similar))
+    store.depends_on(request, *keys.stories(similar))
     absolute = request.build_absolute_uri
     response = render(
         request,
@@ -244,8 +247,8 @@ def search(request):
         page = paginate(request, stories.for_listing().search(data["q"]))
         for article in page.object_list:
             article.snippet = snippet(article, data["q"])
-        pagecache.depends_on(request, *pagecache.story_keys(page.object_list))
-    pagecache.depends_on(request, "search")
+        store.depends_on(request, *keys.stories(page.object_list))
+    store.depends_on(request, keys.SEARCH)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

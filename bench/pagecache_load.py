@@ -255,7 +255,9 @@ def measure(
     """Read `paths` from the server at `base` while `approve` runs `rate`
     times a second: once each (every page built under load), then over and
     over for `seconds`."""
-    busy_keys = {f"story-{pk}" for pk in busy}
+    from pagecache import keys
+
+    busy_keys = set(keys.many(keys.story, busy))
     # The first page works out the trending strip, which every page shows:
     # settle it before the load, as on a site that has been up a while.
     get(base, "/search/?q=harbour", host)

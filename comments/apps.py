@@ -8,7 +8,7 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from accounts import signals as accounts_signals
-        from comments import signals
+        from comments import changes, signals
 
         uid = "comments"
         accounts_signals.reader_data_requested.connect(
@@ -17,3 +17,5 @@ class CommentsConfig(AppConfig):
         accounts_signals.reader_closing.connect(
             signals.reader_closing, dispatch_uid=uid
         )
+        # Changes readers may see are sent as `signals.thread_changed`.
+        changes.connect()

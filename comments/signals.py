@@ -1,11 +1,25 @@
-"""The comments app's answers to what other apps send (see apps.py)."""
+"""The comments app's signals, and its answers to what other apps send
+(connected in apps.py).
 
-from comments.services import reader_comments_anonymise, reader_comments_export
+Nothing here imports models at module level: pagecache listens to
+`thread_changed` without loading comments.
+"""
+
+from django.dispatch import Signal
+
+# What readers see of the comments under stories changed (`story_ids`): a
+# comment approved, edited, removed, or its author renamed. Sent by
+# comments/changes.py.
+thread_changed = Signal()
 
 
 def reader_data_requested(sender, *, user, **kwargs) -> dict:
+    from comments.services import reader_comments_export
+
     return reader_comments_export(user)
 
 
 def reader_closing(sender, *, user, **kwargs) -> None:
+    from comments.services import reader_comments_anonymise
+
     reader_comments_anonymise(user)

@@ -17,7 +17,7 @@ from comments.services import (
     comment_report,
 )
 from comments.threads import comment_subtree
-from newsroom import pagecache
+from pagecache import keys, store
 
 
 def _client_ip(request) -> str | None:
@@ -85,7 +85,7 @@ def post_comment(request, article_pk):
 def thread(request, pk):
     """One comment with its replies and its story: for sharing and for context."""
     comment = _visible_comment(request, pk)
-    pagecache.depends_on(request, f"story-{comment.article_id}")
+    store.depends_on(request, keys.story(comment.article_id))
     return render(
         request,
         "comments/comment_thread.html",

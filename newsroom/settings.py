@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "core",
+    "pagecache",
     "articles",
     "images",
     "tags",
@@ -104,11 +105,11 @@ MIDDLEWARE = [
     "newsroom.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsroom.middleware.PublicCacheHeadersMiddleware",
+    "pagecache.middleware.PublicCacheHeadersMiddleware",
     # Locks out repeated failed logins (after authentication has run).
     "axes.middleware.AxesMiddleware",
     # Innermost: a cached page still gets its headers and ETag on the way out.
-    "newsroom.pagecache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -463,8 +464,8 @@ NEWSROOM_CACHE_MAX_AGE = int(os.environ.get("NEWSROOM_CACHE_MAX_AGE", "60"))
 NEWSROOM_CACHE_STALE_SECONDS = int(
     os.environ.get("NEWSROOM_CACHE_STALE_SECONDS", "300")
 )
-# The shared page cache (newsroom/pagecache.py) and the CDN purge hook
-# (newsroom/purge.py).
+# The shared page cache (pagecache/store.py) and the CDN purge hook
+# (pagecache/purge.py, pagecache/tasks.py).
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
 NEWSROOM_PURGE_BACKEND = os.environ.get("NEWSROOM_PURGE_BACKEND", "")

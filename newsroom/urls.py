@@ -10,11 +10,12 @@ from django.views.static import serve
 
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from newsroom.health import healthz, readyz
-from newsroom.pagecache import depends
 from newsroom.security import csp_report
+from pagecache import keys
+from pagecache.store import depends
 
-# Stories, sections, tags and authors all invalidate "sitemaps" when they change.
-sitemap = depends("sitemaps")
+# Stories, sections, tags and authors all invalidate SITEMAPS when they change.
+sitemap = depends(keys.SITEMAPS)
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} newsroom"
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} newsroom"

@@ -26,11 +26,13 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 from core.cache import is_reachable
 from core.text import skeleton, skeleton_variants
-from newsroom import pagecache
 from tags.models import Tag, TagAlias, TaggedArticle, TagRedirect, normalize_tag_name
+from tags.signals import strip_changed, tags_merged
 from tags.similarity import are_near_duplicates, group_near_duplicates
 
 TRENDING_CACHE_KEY = "tags:trending-strip"
+# How the strip read when a change last worked it out (see trending_invalidate).
+STRIP_SIGNATURE_KEY = "tags:strip-signature"
 MERGE_PERMISSION = "tags.change_tag"
 
 
@@ -55,10 +57,7 @@ def tag_merge(*, survivor: Tag, merged: list[Tag], by: AbstractBaseUser) -> int:
     retagged = TaggedArticle.objects.filter(tag_id__in=merged_ids).values_list(
         "content_object_id", flat=True
     )
-    pagecache.invalidate(
-        *(f"tag-{pk}" for pk in [survivor.pk, *merged_ids]),
-        *(f"story-{pk}" for pk in retagged),
-    )
+    tags_merged.send(Tag, tag_ids=[survivor.pk, *merged_ids], story_ids=list(retagged))
     already_tagged = TaggedArticle.objects.filter(tag=survivor).values(
         "content_object_id"
     )
@@ -224,23 +223,47 @@ def tag_suggestions(*, query: str, limit: int = 8) -> list[dict]:
 
 
 def trending_tags() -> list[Tag]:
-    """The strip: pinned tags, then tags of the moment; cached."""
+    """The strip: pinned tags, then tags of the moment; cached.
+
+    Pages call this while they are built, so it never invalidates anything:
+    a GET writes nothing but the strip itself. Changes that may move the
+    strip call trending_invalidate()."""
     strip = cache.get(TRENDING_CACHE_KEY)
     if strip is None:
-        strip, timeout = _compute_trending()
-        cache.set(TRENDING_CACHE_KEY, strip, timeout)
-        # With the cache unreachable every page works the strip out afresh;
-        # comparing it with the last one (and purging the CDN) would too.
-        if is_reachable(cache):
-            pagecache.strip_computed(strip)
+        strip = _compute_and_keep()
+        # The first strip pages show is the one later changes compare with;
+        # a strip already noted is left for trending_invalidate to compare.
+        cache.add(STRIP_SIGNATURE_KEY, _signature(strip), timeout=None)
     return strip
 
 
-def trending_invalidate() -> None:
-    """Work the strip out again now, so cached pages showing an outdated
-    strip are invalidated at once rather than on someone's next miss."""
-    cache.delete(TRENDING_CACHE_KEY)
-    trending_tags()
+def _compute_and_keep() -> list[Tag]:
+    strip, timeout = _compute_trending()
+    cache.set(TRENDING_CACHE_KEY, strip, timeout)
+    return strip
+
+
+def _signature(strip: list[Tag]) -> list[tuple]:
+    return [(tag.pk, tag.name, tag.slug) for tag in strip]
+
+
+def trending_invalidate() -> bool:
+    """After a change that may move the strip (a story published, a tag
+    pinned or merged), and from `manage.py refresh_trending_strip` as time
+    moves the window on: work it out again now and, if it reads differently
+    from the last one noted, say so (`strip_changed`), so cached pages
+    showing the old strip go stale at once. True when it changed."""
+    strip = _compute_and_keep()
+    # With the cache unreachable there is no last strip to compare with, and
+    # no page kept to go stale.
+    if not is_reachable(cache):
+        return False
+    signature = _signature(strip)
+    if cache.get(STRIP_SIGNATURE_KEY) == signature:
+        return False
+    cache.set(STRIP_SIGNATURE_KEY, signature, timeout=None)
+    strip_changed.send(Tag)
+    return True
 
 
 def _trending_candidates(*, exclude, days: int, limit: int):

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from articles.models import Article
 from articles.views import paginate
-from newsroom import pagecache
+from pagecache import keys, store
 from tags.models import Tag, TagRedirect
 
 
@@ -20,7 +20,5 @@ def tag_detail(request, slug):
         return redirect(moved.tag, permanent=True)
     stories = Article.objects.published().filter(tags=tag).for_listing().newest_first()
     page = paginate(request, stories)
-    pagecache.depends_on(
-        request, f"tag-{tag.pk}", *pagecache.story_keys(page.object_list)
-    )
+    store.depends_on(request, keys.tag(tag.pk), *keys.stories(page.object_list))
     return render(request, "tags/tag_detail.html", {"tag": tag, "page": page})

@@ -15,8 +15,9 @@ from django.urls import reverse
 from articles.models import Article
 from comments.services import CommentRefused, comment_post
 from core.cache import ResilientRedisCache, is_reachable
-from newsroom import pagecache
+from pagecache import store as pagecache
 from tests.factories import ArticleFactory, TagFactory, UserFactory
+from tests.pagecache.cdn import RECORDING, purged
 from tests.servers import RedisServer, free_port
 
 COOLOFF = 0.5
@@ -209,24 +210,12 @@ def test_probes_with_redis_hung(client, site_cache):
 
 # --- Pages and rate limits without Redis ----------------------------------------------
 
-purged = []
-
-
-class RecordingPurge:
-    """A CDN that notes what it is asked to purge."""
-
-    def __init__(self, url, token):
-        pass
-
-    def purge(self, keys, paths):
-        purged.append(keys)
-
 
 @pytest.mark.django_db
 def test_pages_show_the_trending_strip_without_redis(
     client, site_cache, settings, django_capture_on_commit_callbacks
 ):
-    settings.NEWSROOM_PURGE_BACKEND = "tests.test_cache.RecordingPurge"
+    settings.NEWSROOM_PURGE_BACKEND = RECORDING
     purged.clear()
     ferry = TagFactory(name="ferry strike")
     story = ArticleFactory(

@@ -64,8 +64,8 @@ def test_two_processes_serve_one_site(servers):
     story = ArticleFactory(headline="Ferry strike called off")
 
     reader = Browser()
-    # The first visit also works out the trending strip, which invalidates
-    # pages built meanwhile; the second keeps the page; the third is a hit.
+    # The first visit builds and keeps the page (working the strip out no
+    # longer invalidates anything); later visits are hits.
     for _ in range(3):
         front = reader.get(b + "/")
     assert "Ferry strike" not in front.text

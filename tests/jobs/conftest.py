@@ -54,7 +54,7 @@ def run_worker():
 
 @pytest.fixture
 def cdn():
-    """The CDN client (`newsroom.purge.purge`), replaced: no test talks to a
+    """The CDN client (`pagecache.purge.purge`), replaced: no test talks to a
     CDN."""
-    with mock.patch("newsroom.purge.purge", name="purge") as fake:
+    with mock.patch("pagecache.purge.purge", name="purge") as fake:
         yield fake

@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from jobs.models import Lease
 from jobs.worker import Worker
-from newsroom.purge import purge_cdn
+from pagecache.tasks import purge_cdn
 
 
 def left_running(*, lease_left: timedelta, attempt: int = 1) -> DBTaskResult:
@@ -116,24 +116,37 @@ def test_a_run_taken_over_meanwhile_is_not_marked_successful_by_its_old_worker(
 
 
 @pytest.mark.django_db
-def test_a_job_queued_under_a_moved_path_runs_under_the_new_one(database_tasks):
-    """jobs/0002: a purge queued before `purge_cdn` left newsroom/jobs.py."""
+@pytest.mark.parametrize(
+    ("migration", "old_path"),
+    [
+        # jobs/0002: a purge queued before `purge_cdn` left newsroom/jobs.py;
+        # it was repointed to newsroom/purge.py, which jobs/0003 moves on.
+        ("0002_moved_job_paths", "newsroom.jobs.purge_cdn"),
+        ("0003_purge_job_in_pagecache", "newsroom.jobs.purge_cdn"),
+        # jobs/0003: one queued before `purge_cdn` left newsroom/purge.py.
+        ("0003_purge_job_in_pagecache", "newsroom.purge.purge_cdn"),
+    ],
+)
+def test_a_job_queued_under_a_moved_path_runs_under_the_new_one(
+    database_tasks, migration, old_path
+):
     from django.apps import apps
 
-    repoint = importlib.import_module("jobs.migrations.0002_moved_job_paths")
+    repoint = importlib.import_module(f"jobs.migrations.{migration}")
     queued = purge_cdn.enqueue(keys=["front"], paths=["/"])
     done = purge_cdn.enqueue(keys=["front"], paths=["/"])
-    DBTaskResult.objects.filter(pk__in=[queued.id, done.id]).update(
-        task_path="newsroom.jobs.purge_cdn"
-    )
+    DBTaskResult.objects.filter(pk__in=[queued.id, done.id]).update(task_path=old_path)
     DBTaskResult.objects.filter(pk=done.id).update(status="SUCCESSFUL")
 
     repoint.repoint(apps, None, repoint.MOVED)
+    # Migrated from before 0002, a database runs 0003 after it.
+    final = importlib.import_module("jobs.migrations.0003_purge_job_in_pagecache")
+    final.repoint(apps, None, final.MOVED)
 
     paths = {
         str(pk): path
         for pk, path in DBTaskResult.objects.values_list("pk", "task_path")
     }
-    assert paths[queued.id] == "newsroom.purge.purge_cdn"
-    assert paths[done.id] == "newsroom.jobs.purge_cdn"  # history stays as it was
+    assert paths[queued.id] == "pagecache.tasks.purge_cdn"
+    assert paths[done.id] == old_path  # history stays as it was
     assert DBTaskResult.objects.get(pk=queued.id).task.func is purge_cdn.func

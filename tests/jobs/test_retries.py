@@ -10,7 +10,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from core.jobs import retry_delay
-from newsroom.purge import purge_cdn
+from pagecache.tasks import purge_cdn
 
 
 class CDNDown(Exception):
@@ -71,7 +71,7 @@ def test_enqueued_jobs_wait_in_the_database(database_tasks, cdn):
     result = purge_cdn.enqueue(keys=["front"], paths=["/"])
 
     row = DBTaskResult.objects.get(pk=result.id)
-    assert (row.status, row.task_path) == ("READY", "newsroom.purge.purge_cdn")
+    assert (row.status, row.task_path) == ("READY", "pagecache.tasks.purge_cdn")
     assert row.args_kwargs["kwargs"] == {"keys": ["front"], "paths": ["/"]}
     cdn.assert_not_called()
 

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from articles.services import article_publish
-from newsroom import purge
+from pagecache import purge
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from articles.services import (
 )
 from comments.models import CommentStatus, ModerationLog
 from comments.services import comment_moderate
-from newsroom import pagecache
+from pagecache import store as pagecache
 from tags.models import Tag
 from tags.services import tag_merge
 from tests.comments.factories import CommentFactory, ReaderFactory

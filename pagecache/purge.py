@@ -1,6 +1,6 @@
 """Telling the CDN in front that pages changed.
 
-Every invalidation (newsroom/pagecache.py) ends here with the surrogate keys
+Every invalidation (pagecache/store.py) ends here with the surrogate keys
 that changed and the addresses known to show them. The backend is a setting:
 
 - `http`: one `PURGE <path>` request per address, for Varnish-style caches
@@ -11,7 +11,8 @@ that changed and the addresses known to show them. The backend is a setting:
 - a dotted path to a class of your own with a `purge(keys, paths)` method;
 - empty (the default): no CDN, nothing to do.
 
-Purges run as a background job, retried when the CDN does not answer.
+Purges run as a background job (pagecache/tasks.py), retried when the CDN
+does not answer.
 """
 
 import json
@@ -20,14 +21,11 @@ from functools import cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
-from django_tasks import TaskContext, task
-
-from core.jobs import retry_on_failure
 
 TIMEOUT_SECONDS = 5
 BACKENDS = {
-    "http": "newsroom.purge.HttpPurge",
-    "surrogate": "newsroom.purge.SurrogateKeyPurge",
+    "http": "pagecache.purge.HttpPurge",
+    "surrogate": "pagecache.purge.SurrogateKeyPurge",
 }
 
 
@@ -87,22 +85,3 @@ def purge(*, keys: list[str], paths: list[str]) -> None:
     cdn = backend()
     if cdn is not None:
         cdn.purge(keys, paths)
-
-
-def schedule(*, keys: list[str], paths: list[str]) -> None:
-    """Purge outside the request, when a CDN is configured."""
-    if backend() is None:
-        return
-    purge_cdn.enqueue(keys=keys, paths=paths)
-
-
-@task(takes_context=True)
-def purge_cdn(
-    context: TaskContext, keys: list[str], paths: list[str], *, attempt: int = 1
-) -> None:
-    """Drop pages from the CDN's cache, by surrogate key and by path.
-
-    Enqueue with `purge_cdn.enqueue(keys=[...], paths=[...])`.
-    """
-    with retry_on_failure(context, attempt=attempt):
-        purge(keys=keys, paths=paths)

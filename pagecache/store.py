@@ -1,8 +1,10 @@
 """The shared page cache: whole anonymous pages, and fragments for everyone,
 each entry kept with the surrogate keys it depends on.
 
-A view names what its page shows with `depends_on(request, "story-12", ...)`.
-A change names what it touched with `invalidate("story-12", ...)`: every key
+A view names what its page shows with `depends_on(request, keys.story(12), ...)`
+(every key is built in pagecache/keys.py). A change names what it touched
+with `invalidate(keys.story(12), ...)` (pagecache/signals.py turns the owning
+apps' signals into these calls): every key
 gets a new version token, so every entry that was built on the old token is
 stale at once, in every web process sharing the cache (Redis in production).
 The same keys go out in the `Surrogate-Key` header and to the CDN purge hook.
@@ -24,7 +26,6 @@ publish at nine is on the cached front page at nine.
 """
 
 import contextlib
-import hashlib
 import logging
 import secrets
 import threading
@@ -35,10 +36,11 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
 from django.utils import timezone
 
 from core.cache import is_reachable, on_recovery
+from pagecache import tasks
+from pagecache.keys import SCHEDULE
 
 try:
     from redis import RedisError
@@ -48,17 +50,11 @@ except ImportError:  # pragma: no cover - redis is a dependency
 CACHE_ERRORS = (RedisError, OSError)
 logger = logging.getLogger(__name__)
 
-# Keys every page depends on: the masthead's sections and the trending strip.
-SITE_KEYS = ("nav", "strip")
 # The count of changes so far (an integer, moved on by every invalidation).
 GENERATION = "pc:changes"
 _NONE_YET = 0  # no count yet: no change, or the count was evicted
 NEXT_GO_LIVE = "pc:next-go-live"
-# Not a key pages depend on: "a go-live time may have changed".
-SCHEDULE = "schedule"
 _NO_GO_LIVE = "none"
-# Never looked up: /healthz must answer with Redis hung (newsroom/health.py).
-PROBES = ("/healthz", "/readyz")
 
 
 def _version_key(key: str) -> str:
@@ -83,10 +79,6 @@ def expires_at(request, moment: datetime | None) -> None:
         return
     current = getattr(request, "cache_expires", None)
     request.cache_expires = moment if current is None else min(current, moment)
-
-
-def story_keys(stories: Iterable) -> list[str]:
-    return [f"story-{story.pk}" for story in stories]
 
 
 def depends(*keys: str) -> Callable:
@@ -160,9 +152,7 @@ def _bump(keys: set[str]) -> None:
         timeout=None,
     )
     _count_change()
-    from newsroom import purge
-
-    purge.schedule(keys=sorted(keys), paths=_registered_paths(keys))
+    tasks.schedule(keys=sorted(keys), paths=_registered_paths(keys))
 
 
 def _seed() -> int:
@@ -250,20 +240,28 @@ def seconds_to_keep(until: datetime | None = None) -> int:
     return max(0, min(longest, int(remaining)))
 
 
+# Where the next go-live time comes from: the app that schedules stories
+# names it (articles/apps.py), so this module knows no app's models.
+def _nothing_scheduled() -> None:
+    return None
+
+
+_go_live_source: Callable[[], datetime | None] = _nothing_scheduled
+
+
+def go_live_from(source: Callable[[], datetime | None]) -> None:
+    """Take the next scheduled go-live time from `source` (no argument; the
+    moment, or None when nothing is scheduled)."""
+    global _go_live_source
+    _go_live_source = source
+
+
 def next_go_live() -> datetime | None:
     """When the next scheduled story goes live; remembered until the schedule
     changes (saving any story invalidates SCHEDULE)."""
     moment = cache.get(NEXT_GO_LIVE)
     if moment is None or (moment != _NO_GO_LIVE and moment <= timezone.now()):
-        from articles.models import Article
-
-        found = (
-            Article.objects.scheduled()
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        moment = found or _NO_GO_LIVE
+        moment = _go_live_source() or _NO_GO_LIVE
         cache.set(NEXT_GO_LIVE, moment, settings.NEWSROOM_PAGE_CACHE_SECONDS)
     return None if moment == _NO_GO_LIVE else moment
 
@@ -305,93 +303,3 @@ def _store(cache_key, entry, keys, generation, timeout) -> bool:
     entry["tokens"] = tokens
     cache.set_many({cache_key: entry, f"{cache_key}:checked": generation}, timeout)
     return True
-
-
-# --- Whole pages ----------------------------------------------------------------
-
-
-class PageCacheMiddleware:
-    """Serve anonymous GET pages from the shared cache; build and keep them on a
-    miss. Logged-in people, staff, forms and anything personal pass through."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not self._may_use(request):
-            return self.get_response(request)
-        cache_key = self._key(request)
-        try:
-            entry, generation = _lookup(cache_key)
-        except CACHE_ERRORS:
-            logger.warning("Cache unreachable; %s served without it", request.path)
-            return self.get_response(request)
-        if entry is not None:
-            return self._answer(entry, hit=True)
-        response = self.get_response(request)
-        keys = getattr(request, "surrogate_keys", None)
-        if keys and self._may_keep(response):
-            keys = keys | set(SITE_KEYS)
-            timeout = seconds_to_keep(getattr(request, "cache_expires", None))
-            entry = {
-                "status": response.status_code,
-                "headers": dict(response.items()),
-                "content": response.content,
-                "keys": sorted(keys),
-            }
-            try:
-                if _store(cache_key, entry, keys, generation, timeout):
-                    _register_paths(keys, request.get_full_path())
-            except CACHE_ERRORS:
-                logger.warning("Cache unreachable; %s not kept", request.path)
-            response["Surrogate-Key"] = " ".join(sorted(keys))
-        response["X-Cache"] = "MISS"
-        return response
-
-    @staticmethod
-    def _may_use(request) -> bool:
-        if not settings.NEWSROOM_PAGE_CACHE or request.method not in {"GET", "HEAD"}:
-            return False
-        if request.path.startswith(("/admin/", "/accounts/")):
-            return False
-        # Probes answer without the cache, whatever state it is in.
-        if request.path in PROBES:
-            return False
-        # A pending message is shown on the next page this reader builds.
-        if "messages" in request.COOKIES:
-            return False
-        return not request.user.is_authenticated
-
-    @staticmethod
-    def _may_keep(response) -> bool:
-        return (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not response.has_header("Cache-Control")
-        )
-
-    @staticmethod
-    def _key(request) -> str:
-        # HEAD is answered from the GET entry; the language is part of the page.
-        language = getattr(request, "LANGUAGE_CODE", "")
-        address = f"{language}:{request.get_host()}{request.get_full_path()}"
-        return "pc:page:" + hashlib.sha256(address.encode()).hexdigest()
-
-    @staticmethod
-    def _answer(entry: dict, *, hit: bool) -> HttpResponse:
-        response = HttpResponse(entry["content"], status=entry["status"])
-        for header, value in entry["headers"].items():
-            response[header] = value
-        response["Surrogate-Key"] = " ".join(entry["keys"])
-        response["X-Cache"] = "HIT" if hit else "MISS"
-        return response
-
-
-def strip_computed(strip: list) -> None:
-    """The trending strip was worked out again: if it reads differently now,
-    every page showing it is stale."""
-    signature = [(tag.pk, tag.name, tag.slug) for tag in strip]
-    if cache.get("pc:strip-signature") != signature:
-        cache.set("pc:strip-signature", signature, timeout=None)
-        invalidate("strip")

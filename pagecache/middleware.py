@@ -1,0 +1,139 @@
+"""The two middlewares of the page cache: whole anonymous pages kept in the
+shared cache (innermost), and the Cache-Control a CDN in front reads."""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from pagecache.keys import SITE_KEYS
+from pagecache.store import (
+    CACHE_ERRORS,
+    _lookup,
+    _register_paths,
+    _store,
+    seconds_to_keep,
+)
+
+logger = logging.getLogger(__name__)
+
+# Never looked up: /healthz must answer with Redis hung (newsroom/health.py).
+PROBES = ("/healthz", "/readyz")
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GET pages from the shared cache; build and keep them on a
+    miss. Logged-in people, staff, forms and anything personal pass through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._may_use(request):
+            return self.get_response(request)
+        cache_key = self._key(request)
+        try:
+            entry, generation = _lookup(cache_key)
+        except CACHE_ERRORS:
+            logger.warning("Cache unreachable; %s served without it", request.path)
+            return self.get_response(request)
+        if entry is not None:
+            return self._answer(entry, hit=True)
+        response = self.get_response(request)
+        keys = getattr(request, "surrogate_keys", None)
+        if keys and self._may_keep(response):
+            keys = keys | set(SITE_KEYS)
+            timeout = seconds_to_keep(getattr(request, "cache_expires", None))
+            entry = {
+                "status": response.status_code,
+                "headers": dict(response.items()),
+                "content": response.content,
+                "keys": sorted(keys),
+            }
+            try:
+                if _store(cache_key, entry, keys, generation, timeout):
+                    _register_paths(keys, request.get_full_path())
+            except CACHE_ERRORS:
+                logger.warning("Cache unreachable; %s not kept", request.path)
+            response["Surrogate-Key"] = " ".join(sorted(keys))
+        response["X-Cache"] = "MISS"
+        return response
+
+    @staticmethod
+    def _may_use(request) -> bool:
+        if not settings.NEWSROOM_PAGE_CACHE or request.method not in {"GET", "HEAD"}:
+            return False
+        if request.path.startswith(("/admin/", "/accounts/")):
+            return False
+        # Probes answer without the cache, whatever state it is in.
+        if request.path in PROBES:
+            return False
+        # A pending message is shown on the next page this reader builds.
+        if "messages" in request.COOKIES:
+            return False
+        return not request.user.is_authenticated
+
+    @staticmethod
+    def _may_keep(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+        )
+
+    @staticmethod
+    def _key(request) -> str:
+        # HEAD is answered from the GET entry; the language is part of the page.
+        language = getattr(request, "LANGUAGE_CODE", "")
+        address = f"{language}:{request.get_host()}{request.get_full_path()}"
+        return "pc:page:" + hashlib.sha256(address.encode()).hexdigest()
+
+    @staticmethod
+    def _answer(entry: dict, *, hit: bool) -> HttpResponse:
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for header, value in entry["headers"].items():
+            response[header] = value
+        response["Surrogate-Key"] = " ".join(entry["keys"])
+        response["X-Cache"] = "HIT" if hit else "MISS"
+        return response
+
+
+class PublicCacheHeadersMiddleware:
+    """Cache-Control for a CDN in front: anonymous pages are public, kept by
+    shared caches for a short while and served stale while they refresh; anything for a
+    logged-in person, the admin, or a response setting cookies is private and
+    never stored. Views that set Cache-Control themselves keep it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        personal = (
+            (user is not None and user.is_authenticated)
+            or request.path.startswith(("/admin/", "/accounts/"))
+            or response.cookies
+            or request.method not in {"GET", "HEAD"}
+            # Errors and "not found" may change any minute (a scheduled story).
+            or response.status_code not in {200, 301}
+        )
+        if personal:
+            patch_cache_control(response, private=True, no_store=True)
+        else:
+            # The CDN keeps the page briefly; browsers ask again every time,
+            # cheaply, with the ETag (a correction shows on the next visit).
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=0,
+                s_maxage=settings.NEWSROOM_CACHE_MAX_AGE,
+                stale_while_revalidate=settings.NEWSROOM_CACHE_STALE_SECONDS,
+            )
+            patch_vary_headers(response, ["Cookie"])
+        return response
