@@ -1,8 +1,6 @@
 import functools
 import html
-import math
 import re
-from datetime import timedelta
 
 import reversion
 from django.conf import settings
@@ -10,24 +8,16 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
-from django.db import connection, models
+from django.db import models
 from django.db.models import (
-    Case,
-    Count,
     F,
-    FloatField,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
-    Sum,
-    Value,
-    When,
     Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, RowNumber
-from django.db.models.lookups import GreaterThan
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -39,7 +29,7 @@ from taggit.managers import TaggableManager
 
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import article_refresh_search_vector, search
-from comments.models import Mode as CommentsMode
+from articles.similar import similar_to
 from core.kept import DatabaseKeptFields
 from tags.managers import NormalizingTaggableManager
 from tags.models import Tag, TaggedArticle
@@ -197,6 +187,15 @@ class Status(models.TextChoices):
     UNPUBLISHED = "unpublished", _("Unpublished")
 
 
+class CommentsMode(models.TextChoices):
+    """A story's own comment rule (comments/ reads it; the story owns it)."""
+
+    SITE_DEFAULT = "default", _("Site default")
+    OPEN = "open", _("Open (checked after publication)")
+    PREMODERATED = "premoderated", _("Pre-moderated (checked before publication)")
+    CLOSED = "closed", _("Closed (no new comments)")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, and not scheduled for later."""
@@ -286,117 +285,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def similar_to(self, article, limit: int):
-        """Other stories like `article`, best first, ranked by the database.
-
-        Score: for each shared tag, its rarity (smoothed inverse document
-        frequency over published stories, so sharing "veltria" counts more than
-        sharing "politics"), plus a small bonus for recent stories and for the
-        same section. Two queries: the tags' weights, then the ranking.
-
-        Only the newest SIMILAR_CANDIDATES_PER_TAG stories of each shared tag
-        are ranked: a common tag is on tens of thousands of stories, and
-        summing all their weights cost a third of a second. A rare tag's
-        stories all make the cut, so they still win.
-        """
-        weights = tag_weights([tag.pk for tag in article.tag_list])
-        if not weights:
-            return self.none()
-        others = self.exclude(pk=article.pk)
-        newest = [
-            others.filter(tagged_items__tag_id=tag_id)
-            .order_by("-published_at", "-pk")
-            .values("pk")[:SIMILAR_CANDIDATES_PER_TAG]
-            for tag_id in weights
-        ]
-        if connection.features.supports_slicing_ordering_in_compound:
-            # One index walk per tag, then a lookup by key: OR-ing the
-            # subqueries made PostgreSQL scan every story instead.
-            candidates = Q(pk__in=newest[0].union(*newest[1:]))
-        else:
-            candidates = Q()
-            for subquery in newest:
-                candidates |= Q(pk__in=subquery)
-        now = timezone.now()
-        shared_tags = Sum(
-            Case(
-                *(
-                    When(tagged_items__tag_id=tag_id, then=Value(weight))
-                    for tag_id, weight in weights.items()
-                ),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        )
-        recency = Case(
-            *(
-                When(published_at__gte=now - age, then=Value(bonus))
-                for age, bonus in RECENCY_BONUS
-            ),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-        same_section = Case(
-            When(section_id=article.section_id, then=Value(SAME_SECTION_BONUS)),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-        return (
-            others.filter(candidates)
-            .filter(tagged_items__tag_id__in=weights)
-            .annotate(shared_tags_score=shared_tags)
-            .annotate(similarity=F("shared_tags_score") + recency + same_section)
-            .order_by("-similarity", "-published_at", "-pk")[:limit]
-        )
-
-
-# Similar News: small nudges that never outweigh one shared tag (weight >= 1).
-RECENCY_BONUS = [
-    (timedelta(days=1), 0.5),
-    (timedelta(days=7), 0.3),
-    (timedelta(days=30), 0.1),
-]
-SAME_SECTION_BONUS = 0.4
-SIMILAR_CANDIDATES_PER_TAG = 100
-# Past this many stories the planner's estimate of the table's size is close
-# enough for a rarity weight; below it, counting exactly costs nothing.
-ESTIMATED_TOTAL_FROM = 10_000
-
-
-def tag_weights(tag_ids: list[int]) -> dict[int, float]:
-    """Rarity weight of each tag: ln((N + 1) / (df + 1)) + 1, in one query.
-
-    N is the number of published stories, df the number carrying the tag.
-    On a large PostgreSQL archive N is the planner's row estimate for the
-    stories table: a weight needs its order of magnitude, and counting
-    100,000 stories took longer than the rest of the story page.
-    """
-    if not tag_ids:
-        return {}
-    published_total = Subquery(
-        Article.objects.published()
-        .order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(total=Count("pk"))
-        .values("total")[:1]
-    )
-    if connection.vendor == "postgresql":
-        estimate = RawSQL(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-            [Article._meta.db_table],
-            output_field=models.BigIntegerField(),
-        )
-        published_total = Case(
-            When(GreaterThan(estimate, ESTIMATED_TOTAL_FROM), then=estimate),
-            default=published_total,
-        )
-    rows = (
-        Tag.objects.filter(pk__in=tag_ids)
-        .with_story_counts()
-        .annotate(published_total=published_total)
-        .values_list("pk", "story_count", "published_total")
-    )
-    return {pk: math.log(((total or 0) + 1) / (df + 1)) + 1 for pk, df, total in rows}
+        """Other stories like `article`, best first (see articles/similar.py)."""
+        return similar_to(self, article, limit)
 
 
 class Article(DatabaseKeptFields, models.Model):
