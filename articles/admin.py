@@ -446,8 +446,9 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
         if outcome.action is None:
             self.message_user(request, outcome.refused, messages.ERROR)
         else:
-            # The revision is named for the step, not the admin's change list.
-            reversion.set_comment(str(outcome.action.label))
+            if reversion.is_active():
+                # The revision is named for the step, not the admin's change list.
+                reversion.set_comment(str(outcome.action.label))
             self.message_user(
                 request,
                 self._done_message(outcome.article, outcome.action),
