@@ -1,3 +1,4 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -29,6 +30,7 @@ from articles.models import (
     Section,
     Status,
 )
+from articles.publishing import article_transition, story_save
 from articles.services import (
     EditConflict,
     article_check_edit,
@@ -38,8 +40,6 @@ from articles.services import (
     article_presence_touch,
     article_preview_link,
     article_restore,
-    article_saved,
-    article_transition,
 )
 from articles.workflow import Action
 from core.changelist import (
@@ -383,17 +383,23 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
     # --- Saving ----------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        """Nothing yet: `save_related` hands the story, its parts and the
+        button pressed to the publishing service, which writes the row once."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        article_saved(
+        action = self._requested_action(request)
+        request.story_saved = story_save(
             article=form.instance,
             by=request.user,
             created=not change,
             old_slug=form.initial.get("slug", "") if change else "",
+            action=action,
+            at=form.cleaned_data.get("go_live_at")
+            if action == Action.SCHEDULE
+            else None,
+            save_parts=lambda: super(ArticleAdmin, self).save_related(
+                request, form, formsets, change
+            ),
         )
 
     def save_formset(self, request, form, formset, change):
@@ -427,33 +433,29 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
             context["preview_url"] = reverse("articles:preview", args=[obj.pk])
         return super().render_change_form(request, context, add, change, **kwargs)
 
-    def _apply_workflow_button(self, request, article):
-        """Handle "Submit for review", "Publish now", "Schedule", "Unpublish"…"""
-        action = next((a for a in Action if f"_{a.value}" in request.POST), None)
-        if action is None:
+    @staticmethod
+    def _requested_action(request) -> Action | None:
+        """The workflow button pressed ("Submit for review", "Publish now"…)."""
+        return next((a for a in Action if f"_{a.value}" in request.POST), None)
+
+    def _workflow_response(self, request):
+        """Say what the button did (or why not) and reopen the story."""
+        outcome = getattr(request, "story_saved", None)
+        if outcome is None or self._requested_action(request) is None:
             return None
-        at = None
-        if action == Action.SCHEDULE:
-            at = forms.SplitDateTimeField().clean(
-                [request.POST.get("go_live_at_0"), request.POST.get("go_live_at_1")]
-            )
-        try:
-            article = article_transition(
-                article=article, action=action, by=request.user, at=at
-            )
-        except (PermissionDenied, ValidationError) as error:
-            text = (
-                " ".join(error.messages)
-                if isinstance(error, ValidationError)
-                else str(error)
-            )
-            self.message_user(request, text, messages.ERROR)
+        if outcome.action is None:
+            self.message_user(request, outcome.refused, messages.ERROR)
         else:
+            if reversion.is_active():
+                # The revision is named for the step, not the admin's change list.
+                reversion.set_comment(str(outcome.action.label))
             self.message_user(
-                request, self._done_message(article, action), messages.SUCCESS
+                request,
+                self._done_message(outcome.article, outcome.action),
+                messages.SUCCESS,
             )
         return HttpResponseRedirect(
-            reverse("admin:articles_article_change", args=[article.pk])
+            reverse("admin:articles_article_change", args=[outcome.article.pk])
         )
 
     @staticmethod
@@ -469,14 +471,12 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
         }[action]
 
     def response_add(self, request, obj, post_url_continue=None):
-        return self._apply_workflow_button(request, obj) or super().response_add(
+        return self._workflow_response(request) or super().response_add(
             request, obj, post_url_continue
         )
 
     def response_change(self, request, obj):
-        return self._apply_workflow_button(request, obj) or super().response_change(
-            request, obj
-        )
+        return self._workflow_response(request) or super().response_change(request, obj)
 
     @admin.action(
         description=_("Publish selected stories now"), permissions=["publish"]

@@ -18,6 +18,8 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import changes
+        from articles.workflow import refuse_image_change
+        from images.signals import image_will_change
         from pagecache import store
         from tags.models import TaggedArticle
 
@@ -28,3 +30,6 @@ class ArticlesConfig(AppConfig):
 
         # A story's tags are part of its search vector.
         m2m_changed.connect(_tags_changed, sender=TaggedArticle)
+
+        # A picture leading a published story is edited as the story is.
+        image_will_change.connect(refuse_image_change, dispatch_uid="articles")

@@ -4,6 +4,9 @@ snippets for both."""
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -39,9 +42,42 @@ def plain_text(body_html: str) -> str:
     return " ".join(html.unescape(strip_tags(spaced)).split())
 
 
+# Stories whose vector is due, while a `refresh_once()` block runs.
+_due: ContextVar[set[int] | None] = ContextVar("search_vectors_due", default=None)
+
+
+@contextmanager
+def refresh_once() -> Iterator[None]:
+    """Collect the refreshes asked for inside the block and run each story's
+    once as it ends: one staff save writes the row, its tags and its bylines,
+    and each of those used to rebuild the vector again. Nested blocks leave
+    the work to the outermost; a block left by an error refreshes nothing
+    (its transaction is rolled back anyway)."""
+    if _due.get() is not None:
+        yield
+        return
+    token = _due.set(set())
+    try:
+        yield
+        due = _due.get()
+    finally:
+        _due.reset(token)
+    for article_pk in sorted(due):
+        _refresh(article_pk)
+
+
 def article_refresh_search_vector(article_pk: int) -> None:
-    """Recompute one story's stored vector: headline (A), dek and tags (B),
-    body text (C). Only PostgreSQL has one."""
+    """Recompute one story's stored vector (see `_refresh`), now, or as the
+    enclosing `refresh_once()` block ends."""
+    due = _due.get()
+    if due is not None:
+        due.add(article_pk)
+    else:
+        _refresh(article_pk)
+
+
+def _refresh(article_pk: int) -> None:
+    """Headline (A), dek and tags (B), body text (C). Only PostgreSQL has one."""
     if not is_postgres():
         return
     from articles.models import Article

@@ -1,4 +1,5 @@
-"""Changes to stories that have consequences. Views and the admin call these."""
+"""Changes to stories that have consequences. Views and the admin call these;
+saving and moving a story along the workflow is in articles/publishing.py."""
 
 from datetime import datetime, timedelta
 
@@ -13,91 +14,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles import workflow
+from articles import search, workflow
 from articles.models import (
     Article,
     ArticleEvent,
-    ArticleSlugHistory,
     Correction,
     EditPresence,
-    Status,
+)
+from articles.publishing import (
+    announce_story_changed,
+    article_record_event,
+    article_transition,
+    keep_old_address,
 )
 from articles.workflow import Action
-from tags.services import trending_invalidate
 
 PUBLISH_PERMISSION = workflow.PUBLISH_PERMISSION
 PREVIEW_SALT = "articles.preview-link"
-
-_EVENT_FOR = {
-    Action.SUBMIT: ArticleEvent.Action.SUBMITTED,
-    Action.RETURN: ArticleEvent.Action.RETURNED,
-    Action.PUBLISH: ArticleEvent.Action.PUBLISHED,
-    Action.SCHEDULE: ArticleEvent.Action.SCHEDULED,
-    Action.UNPUBLISH: ArticleEvent.Action.UNPUBLISHED,
-}
-
-
-def article_record_event(
-    *, article: Article, action: str, by: AbstractBaseUser, note: str = ""
-) -> ArticleEvent:
-    return ArticleEvent.objects.create(
-        article=article, action=action, actor=by, note=note[:300]
-    )
-
-
-def _require_publishable(article: Article) -> None:
-    if not article.body:
-        raise ValidationError(_("A story needs a body before it can be published."))
-    if not article.bylines.exists():
-        raise ValidationError(
-            _("A story needs at least one author before it can be published.")
-        )
-
-
-@transaction.atomic
-def article_transition(
-    *,
-    article: Article,
-    action: Action,
-    by: AbstractBaseUser,
-    at: datetime | None = None,
-) -> Article:
-    """Move a story along the workflow, as `by`, if the rules allow it."""
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    workflow.check(by, article, action)
-    note = ""
-    if action in {Action.PUBLISH, Action.SCHEDULE}:
-        _require_publishable(article)
-    if action == Action.SUBMIT:
-        article.status = Status.IN_REVIEW
-    elif action == Action.RETURN:
-        article.status = Status.DRAFT
-    elif action == Action.PUBLISH:
-        article.status = Status.PUBLISHED
-        # A story published before keeps its original time.
-        if article.published_at is None or article.published_at > timezone.now():
-            article.published_at = timezone.now()
-    elif action == Action.SCHEDULE:
-        if at is None or at <= timezone.now():
-            raise ValidationError(_("Choose a go-live time in the future."))
-        article.status = Status.PUBLISHED
-        article.published_at = at
-        note = _("Goes live at %(time)s.") % {
-            "time": timezone.localtime(at).strftime("%Y-%m-%d %H:%M %Z")
-        }
-    elif action == Action.UNPUBLISH:
-        article.status = Status.UNPUBLISHED
-    article.edit_version = F("edit_version") + 1
-    with reversion.create_revision():
-        article.save(
-            update_fields=["status", "published_at", "edit_version", "updated_at"]
-        )
-        article.refresh_from_db()
-        reversion.set_user(by)
-        reversion.set_comment(str(action.label))
-    article_record_event(article=article, action=_EVENT_FOR[action], by=by, note=note)
-    transaction.on_commit(trending_invalidate)
-    return article
 
 
 def article_publish(
@@ -149,24 +82,6 @@ def article_check_edit(
         raise EditConflict(
             _("Someone else saved this story after you opened it."), code="conflict"
         )
-
-
-def article_saved(
-    *, article: Article, by: AbstractBaseUser, created: bool, old_slug: str = ""
-) -> None:
-    """What follows any save of a story's content: counter, history, trail."""
-    Article.objects.filter(pk=article.pk).update(edit_version=F("edit_version") + 1)
-    article.refresh_from_db(fields=["edit_version"])
-    if created:
-        Article.objects.filter(pk=article.pk, created_by=None).update(created_by=by)
-        article_record_event(article=article, action=ArticleEvent.Action.CREATED, by=by)
-    if old_slug and old_slug != article.slug:
-        ArticleSlugHistory.objects.update_or_create(
-            old_slug=old_slug, defaults={"article": article}
-        )
-    # The current slug is no longer "old", should it come back.
-    ArticleSlugHistory.objects.filter(old_slug=article.slug).delete()
-    transaction.on_commit(trending_invalidate)
 
 
 # --- Corrections ---------------------------------------------------------------------
@@ -294,8 +209,10 @@ def article_restore(*, article: Article, version, by: AbstractBaseUser) -> Artic
         setattr(article, field, values[field])
     if Article.objects.exclude(pk=article.pk).filter(slug=article.slug).exists():
         article.slug = old_slug
-    with reversion.create_revision():
+    with search.refresh_once(), reversion.create_revision():
+        article.edit_version = F("edit_version") + 1
         article.save()
+        article.refresh_from_db(fields=["edit_version"])
         article.bylines.all().delete()
         Byline.objects.bulk_create(
             Byline(
@@ -326,7 +243,8 @@ def article_restore(*, article: Article, version, by: AbstractBaseUser) -> Artic
             "when": when.strftime("%Y-%m-%d %H:%M")
         }
         reversion.set_comment(comment)
-    article_saved(article=article, by=by, created=False, old_slug=old_slug)
+    keep_old_address(article, old_slug)
+    announce_story_changed(article)
     article_record_event(
         article=article, action=ArticleEvent.Action.RESTORED, by=by, note=comment
     )

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,22 +22,8 @@ from articles.models import (
 )
 from articles.search import snippet
 from articles.services import article_from_preview_token
-from comments.forms import CommentForm
-from comments.services import comments_close_at
-from comments.threads import story_thread
-from core.pagination import CappedPaginator
+from core.pagination import paginate
 from pagecache import keys, store
-
-
-def paginate(request, queryset) -> Page:
-    """One page of `queryset`; a missing, odd or too-large number gets a real page."""
-    paginator = CappedPaginator(queryset, settings.NEWSROOM_PAGE_SIZE)
-    try:
-        number = int(request.GET.get("page", 1))
-    except ValueError:
-        number = 1
-    # Below the first page means the first; past the last means the last.
-    return paginator.get_page(max(number, 1))
 
 
 def front_page_stories() -> list[Article]:
@@ -165,7 +150,6 @@ def article_detail(request, section, year, month, day, slug):
         *keys.many(keys.tag, [tag.pk for tag in article.tag_list]),
         *keys.many(keys.image, [article.hero_image_id]),
     )
-    store.expires_at(request, comments_close_at(article))
     return render_story(request, article)
 
 
@@ -198,8 +182,6 @@ def render_story(request, article, *, preview: str = ""):
             "article": article,
             "similar": similar,
             "preview": preview,
-            "comment_form": CommentForm(),
-            **story_thread(request, article),
         },
     )
     if preview:

@@ -99,3 +99,21 @@ def state_label(article: Article) -> str:
     if article.status == Status.PUBLISHED:
         return _("Live")
     return article.get_status_display()
+
+
+def refuse_image_change(sender, *, image, by, **kwargs) -> None:
+    """A picture on a published story (live or scheduled) is part of it:
+    changing its alt text, caption, credit, crop or file takes the right to
+    edit that story (sent by images/services.py as `image_will_change`)."""
+    published = Article.objects.filter(hero_image=image, status=Status.PUBLISHED)
+    for article in published.prefetch_related("bylines__author"):
+        if not can_edit(by, article):
+            raise PermissionDenied(
+                _(
+                    "This picture leads “%(headline)s”, which is published: only "
+                    "an editor can change it, as with the story itself. Ask an "
+                    "editor, or upload a new picture and submit it with a draft "
+                    "of the story."
+                )
+                % {"headline": article.headline}
+            )

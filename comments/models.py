@@ -9,13 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from core.kept import DatabaseKeptFields
 
 
-class Mode(models.TextChoices):
-    SITE_DEFAULT = "default", _("Site default")
-    OPEN = "open", _("Open (checked after publication)")
-    PREMODERATED = "premoderated", _("Pre-moderated (checked before publication)")
-    CLOSED = "closed", _("Closed (no new comments)")
-
-
 class CommentStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     APPROVED = "approved", _("Approved")

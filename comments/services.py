@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ReaderProfile
+from articles.models import Article
+from articles.models import CommentsMode as Mode
 from comments.models import (
     BannedPhrase,
     Comment,
     CommentReport,
     CommentStatus,
-    Mode,
     ModerationLog,
 )
 from core.cache import is_reachable
@@ -135,8 +136,6 @@ def comment_post(
 ) -> tuple[Comment, bool]:
     """Take a reader's comment. Returns (comment, created); a repeat of the same
     text within a minute returns the first one. Raises CommentRefused."""
-    from articles.models import Article
-
     if not Article.objects.published().filter(pk=article.pk).exists():
         raise CommentRefused(_("This story is not open for comments."))
     if comments_mode(article) == Mode.CLOSED:

@@ -2,7 +2,8 @@
 
 from functools import cached_property
 
-from django.core.paginator import Paginator
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 
 # Readers page back through recent stories; the archive beyond is for search.
 MAX_PAGES = 50
@@ -40,3 +41,14 @@ class CappedPaginator(Paginator):
     def is_capped(self) -> bool:
         """More rows exist than the pages on offer."""
         return self._counted > self._limit
+
+
+def paginate(request, queryset) -> Page:
+    """One page of `queryset`; a missing, odd or too-large number gets a real page."""
+    paginator = CappedPaginator(queryset, settings.NEWSROOM_PAGE_SIZE)
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    # Below the first page means the first; past the last means the last.
+    return paginator.get_page(max(number, 1))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from images import imaging
 from images.models import Image
+from images.signals import image_will_change
 
 
 def _rendition_name(image: Image, spec: dict) -> str:
@@ -77,30 +78,15 @@ def image_create(*, upload: imaging.Upload, by: AbstractBaseUser, **fields) -> I
 
 
 def image_check_edit(*, image: Image, by: AbstractBaseUser) -> None:
-    """A picture on a published story (live or scheduled) is part of it:
-    changing its alt text, caption, credit, crop or file takes the right to
-    edit that story. Raises PermissionDenied with what to do instead."""
+    """Refuse a change to a picture the person may not make, with what to do
+    instead (PermissionDenied). The apps using pictures add their own rules
+    through `image_will_change` (a picture on a published story is part of
+    it: see articles/workflow.py)."""
     if not by.has_perm("images.change_image"):
         raise PermissionDenied(_("You cannot change images."))
     if image.pk is None:
         return
-    # Stories lead with pictures, so articles imports images: not the reverse
-    # at import time.
-    from articles import workflow
-    from articles.models import Article, Status
-
-    published = Article.objects.filter(hero_image=image, status=Status.PUBLISHED)
-    for article in published.prefetch_related("bylines__author"):
-        if not workflow.can_edit(by, article):
-            raise PermissionDenied(
-                _(
-                    "This picture leads “%(headline)s”, which is published: only "
-                    "an editor can change it, as with the story itself. Ask an "
-                    "editor, or upload a new picture and submit it with a draft "
-                    "of the story."
-                )
-                % {"headline": article.headline}
-            )
+    image_will_change.send(sender=Image, image=image, by=by)
 
 
 @transaction.atomic

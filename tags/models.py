@@ -42,8 +42,14 @@ def _with_skeletons(kwargs: dict, fields: dict[str, str]) -> dict:
     return kwargs
 
 
+def stories():
+    """The stories' manager, found by app label: articles imports tags (a
+    story's tags are its field), so tags never imports articles."""
+    return apps.get_model("articles", "Article").objects
+
+
 def _published_articles():
-    return apps.get_model("articles", "Article").objects.published()
+    return stories().published()
 
 
 class TagQuerySet(models.QuerySet):

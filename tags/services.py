@@ -23,10 +23,16 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Article
 from core.cache import is_reachable
 from core.text import skeleton, skeleton_variants
-from tags.models import Tag, TagAlias, TaggedArticle, TagRedirect, normalize_tag_name
+from tags.models import (
+    Tag,
+    TagAlias,
+    TaggedArticle,
+    TagRedirect,
+    normalize_tag_name,
+    stories,
+)
 from tags.signals import strip_changed, tags_merged
 from tags.similarity import are_near_duplicates, group_near_duplicates
 
@@ -276,7 +282,7 @@ def _trending_candidates(*, exclude, days: int, limit: int):
     the window not at all).
     """
     since = timezone.now() - timedelta(days=days)
-    recent = Article.objects.published().filter(published_at__gt=since)
+    recent = stories().published().filter(published_at__gt=since)
     freshness = ExpressionWrapper(
         F("tagged_articles__content_object__published_at") - Value(since),
         output_field=DurationField(),
@@ -305,7 +311,7 @@ def _compute_trending() -> tuple[list[Tag], int]:
     # The stories still scheduled: their tags are counted in published_count
     # but not yet seen by readers, and the first of them ends the cache.
     scheduled = list(
-        Article.objects.scheduled().values_list("published_at", "tagged_items__tag")
+        stories().scheduled().values_list("published_at", "tagged_items__tag")
     )
     not_yet_live = Counter(tag_id for _at, tag_id in scheduled)
     for tag in candidates:

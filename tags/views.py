@@ -1,10 +1,9 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from articles.models import Article
-from articles.views import paginate
+from core.pagination import paginate
 from pagecache import keys, store
-from tags.models import Tag, TagRedirect
+from tags.models import Tag, TagRedirect, stories
 
 
 def tag_detail(request, slug):
@@ -18,7 +17,7 @@ def tag_detail(request, slug):
             TagRedirect.objects.select_related("tag"), old_slug=slug
         )
         return redirect(moved.tag, permanent=True)
-    stories = Article.objects.published().filter(tags=tag).for_listing().newest_first()
-    page = paginate(request, stories)
+    tagged = stories().published().filter(tags=tag).for_listing().newest_first()
+    page = paginate(request, tagged)
     store.depends_on(request, keys.tag(tag.pk), *keys.stories(page.object_list))
     return render(request, "tags/tag_detail.html", {"tag": tag, "page": page})

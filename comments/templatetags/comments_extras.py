@@ -4,6 +4,11 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from comments.forms import CommentForm
+from comments.services import comments_close_at
+from comments.threads import story_thread
+from pagecache import store
+
 register = template.Library()
 
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
@@ -34,3 +39,20 @@ def comment_text(text: str) -> SafeString:
     linked = _linked(text or "")
     paragraphs = [p.replace("\n", "<br>") for p in re.split(r"\n{2,}", linked) if p]
     return mark_safe("".join(f"<p>{p}</p>" for p in paragraphs))
+
+
+@register.inclusion_tag("comments/story_comments.html", takes_context=True)
+def comment_section(context, article) -> dict:
+    """The comments under a story: the thread page asked for and the form.
+
+    The public page also stops being cached as it is when the thread closes
+    by itself; a preview is never cached.
+    """
+    request = context["request"]
+    if not context.get("preview"):
+        store.expires_at(request, comments_close_at(article))
+    return {
+        **context.flatten(),
+        "comment_form": CommentForm(),
+        **story_thread(request, article),
+    }

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles import models as article_models
+from articles import similar as article_similar
 from articles.models import Article
 from tests.factories import ArticleFactory
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_only_the_newest_stories_of_a_common_tag_are_ranked(monkeypatch):
-    monkeypatch.setattr(article_models, "SIMILAR_CANDIDATES_PER_TAG", 3)
+    monkeypatch.setattr(article_similar, "SIMILAR_CANDIDATES_PER_TAG", 3)
     story = ArticleFactory(published=True, tags=["politics", "amber strait"])
     now = timezone.now()
     recent = [

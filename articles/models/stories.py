@@ -1,193 +1,37 @@
-import functools
-import html
-import math
-import re
-from datetime import timedelta
+"""The story and what belongs to it: bylines, "Go deeper" links, corrections,
+the body editor's lead-in labels, and its querysets."""
 
-import reversion
+import html
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.signals import setting_changed
-from django.db import connection, models
+from django.db import models
 from django.db.models import (
-    Case,
-    Count,
     F,
-    FloatField,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
-    Sum,
-    Value,
-    When,
     Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower, RowNumber
-from django.db.models.lookups import GreaterThan
-from django.dispatch import receiver
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from articles.models.addresses import listing_reverse, unique_slug
+from articles.models.sections import Author, Section
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from articles.search import article_refresh_search_vector, search
-from comments.models import Mode as CommentsMode
+from articles.similar import similar_to
 from core.kept import DatabaseKeptFields
 from tags.managers import NormalizingTaggableManager
 from tags.models import Tag, TaggedArticle
-
-# Top-level paths the site already uses; a section slug may not take them.
-RESERVED_SECTION_SLUGS = frozenset(
-    {
-        "admin",
-        "accounts",
-        "authors",
-        "comments",
-        "feeds",
-        "media",
-        "preview",
-        "robots.txt",
-        "search",
-        "sitemap.xml",
-        "static",
-        "tags",
-    }
-)
-
-
-def listing_reverse(viewname: str, **kwargs) -> str:
-    """reverse() for the hundreds of links on a listing page.
-
-    The pattern is reversed once per view, URLconf and script prefix with
-    placeholder values, then filled in with plain string work: reverse()
-    itself took a fifth of a front page's rendering time. Only for slug and
-    integer arguments, which need no quoting.
-    """
-    parts = _url_template(viewname, tuple(kwargs), get_urlconf(), get_script_prefix())
-    return "".join(
-        str(kwargs[part[1:]]) if part.startswith("\0") else part for part in parts
-    )
-
-
-@functools.lru_cache(maxsize=64)
-def _url_template(viewname, names, urlconf, prefix) -> tuple[str, ...]:
-    """The reversed URL cut into fixed text and slots (a NUL, then a name)."""
-    # Digits pass every converter we use (slug, int, str) and never occur in
-    # a fixed part of our URLs at this length.
-    placeholders = {f"{9_137_000_000 + n}": name for n, name in enumerate(names)}
-    url = reverse(
-        viewname, kwargs={name: value for value, name in placeholders.items()}
-    )
-    pieces = re.split("(" + "|".join(placeholders) + ")", url)
-    return tuple(
-        "\0" + placeholders[piece] if piece in placeholders else piece
-        for piece in pieces
-        if piece
-    )
-
-
-@receiver(setting_changed)
-def _forget_url_templates(*, setting, **kwargs):
-    if setting == "ROOT_URLCONF":
-        _url_template.cache_clear()
-
-
-def validate_section_slug(value: str) -> None:
-    if value in RESERVED_SECTION_SLUGS:
-        raise ValidationError(
-            _("“%(slug)s” is used by the site itself; choose another slug."),
-            params={"slug": value},
-        )
-
-
-def unique_slug(model, text: str, *, exclude_pk=None, max_length: int = 80) -> str:
-    """A slug made from `text`, suffixed with -2, -3… until no other row has it."""
-    base = slugify(text)[:max_length].strip("-") or "story"
-    taken = set(
-        model._default_manager.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        suffix = f"-{n}"
-        slug = f"{base[: max_length - len(suffix)]}{suffix}"
-    return slug
-
-
-class Section(models.Model):
-    name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(
-        _("slug"),
-        max_length=80,
-        unique=True,
-        validators=[validate_section_slug],
-        help_text=_("Forms the section's address, e.g. /world/. Avoid changing it."),
-    )
-    description = models.TextField(
-        _("description"),
-        blank=True,
-        help_text=_("One or two sentences shown at the top of the section page."),
-    )
-    position = models.PositiveSmallIntegerField(
-        _("position"),
-        default=0,
-        help_text=_("Order in the site navigation; lower numbers come first."),
-    )
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name = _("section")
-        verbose_name_plural = _("sections")
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return listing_reverse("articles:section", section=self.slug)
-
-
-class Author(models.Model):
-    name = models.CharField(
-        _("byline name"),
-        max_length=120,
-        help_text=_("The name as printed in the byline."),
-    )
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    bio = models.TextField(
-        _("short bio"),
-        blank=True,
-        help_text=_("One or two sentences for the author page."),
-    )
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("staff account"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="author_profile",
-        help_text=_("The staff account that writes under this byline, if any."),
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("author")
-        verbose_name_plural = _("authors")
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return listing_reverse("articles:author", slug=self.slug)
 
 
 class Status(models.TextChoices):
@@ -195,6 +39,15 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", _("In review")
     PUBLISHED = "published", _("Published")
     UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+class CommentsMode(models.TextChoices):
+    """A story's own comment rule (comments/ reads it; the story owns it)."""
+
+    SITE_DEFAULT = "default", _("Site default")
+    OPEN = "open", _("Open (checked after publication)")
+    PREMODERATED = "premoderated", _("Pre-moderated (checked before publication)")
+    CLOSED = "closed", _("Closed (no new comments)")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -286,117 +139,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def similar_to(self, article, limit: int):
-        """Other stories like `article`, best first, ranked by the database.
-
-        Score: for each shared tag, its rarity (smoothed inverse document
-        frequency over published stories, so sharing "veltria" counts more than
-        sharing "politics"), plus a small bonus for recent stories and for the
-        same section. Two queries: the tags' weights, then the ranking.
-
-        Only the newest SIMILAR_CANDIDATES_PER_TAG stories of each shared tag
-        are ranked: a common tag is on tens of thousands of stories, and
-        summing all their weights cost a third of a second. A rare tag's
-        stories all make the cut, so they still win.
-        """
-        weights = tag_weights([tag.pk for tag in article.tag_list])
-        if not weights:
-            return self.none()
-        others = self.exclude(pk=article.pk)
-        newest = [
-            others.filter(tagged_items__tag_id=tag_id)
-            .order_by("-published_at", "-pk")
-            .values("pk")[:SIMILAR_CANDIDATES_PER_TAG]
-            for tag_id in weights
-        ]
-        if connection.features.supports_slicing_ordering_in_compound:
-            # One index walk per tag, then a lookup by key: OR-ing the
-            # subqueries made PostgreSQL scan every story instead.
-            candidates = Q(pk__in=newest[0].union(*newest[1:]))
-        else:
-            candidates = Q()
-            for subquery in newest:
-                candidates |= Q(pk__in=subquery)
-        now = timezone.now()
-        shared_tags = Sum(
-            Case(
-                *(
-                    When(tagged_items__tag_id=tag_id, then=Value(weight))
-                    for tag_id, weight in weights.items()
-                ),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        )
-        recency = Case(
-            *(
-                When(published_at__gte=now - age, then=Value(bonus))
-                for age, bonus in RECENCY_BONUS
-            ),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-        same_section = Case(
-            When(section_id=article.section_id, then=Value(SAME_SECTION_BONUS)),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-        return (
-            others.filter(candidates)
-            .filter(tagged_items__tag_id__in=weights)
-            .annotate(shared_tags_score=shared_tags)
-            .annotate(similarity=F("shared_tags_score") + recency + same_section)
-            .order_by("-similarity", "-published_at", "-pk")[:limit]
-        )
-
-
-# Similar News: small nudges that never outweigh one shared tag (weight >= 1).
-RECENCY_BONUS = [
-    (timedelta(days=1), 0.5),
-    (timedelta(days=7), 0.3),
-    (timedelta(days=30), 0.1),
-]
-SAME_SECTION_BONUS = 0.4
-SIMILAR_CANDIDATES_PER_TAG = 100
-# Past this many stories the planner's estimate of the table's size is close
-# enough for a rarity weight; below it, counting exactly costs nothing.
-ESTIMATED_TOTAL_FROM = 10_000
-
-
-def tag_weights(tag_ids: list[int]) -> dict[int, float]:
-    """Rarity weight of each tag: ln((N + 1) / (df + 1)) + 1, in one query.
-
-    N is the number of published stories, df the number carrying the tag.
-    On a large PostgreSQL archive N is the planner's row estimate for the
-    stories table: a weight needs its order of magnitude, and counting
-    100,000 stories took longer than the rest of the story page.
-    """
-    if not tag_ids:
-        return {}
-    published_total = Subquery(
-        Article.objects.published()
-        .order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(total=Count("pk"))
-        .values("total")[:1]
-    )
-    if connection.vendor == "postgresql":
-        estimate = RawSQL(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-            [Article._meta.db_table],
-            output_field=models.BigIntegerField(),
-        )
-        published_total = Case(
-            When(GreaterThan(estimate, ESTIMATED_TOTAL_FROM), then=estimate),
-            default=published_total,
-        )
-    rows = (
-        Tag.objects.filter(pk__in=tag_ids)
-        .with_story_counts()
-        .annotate(published_total=published_total)
-        .values_list("pk", "story_count", "published_total")
-    )
-    return {pk: math.log(((total or 0) + 1) / (df + 1)) + 1 for pk, df, total in rows}
+        """Other stories like `article`, best first (see articles/similar.py)."""
+        return similar_to(self, article, limit)
 
 
 class Article(DatabaseKeptFields, models.Model):
@@ -829,144 +573,3 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.text[:60]}"
-
-
-class ArticleEvent(models.Model):
-    """The audit trail: who moved a story through the workflow, and when."""
-
-    class Action(models.TextChoices):
-        CREATED = "created", _("created")
-        SUBMITTED = "submitted", _("submitted for review")
-        RETURNED = "returned", _("returned to draft")
-        PUBLISHED = "published", _("published")
-        SCHEDULED = "scheduled", _("scheduled")
-        UNPUBLISHED = "unpublished", _("unpublished")
-        CORRECTED = "corrected", _("added a correction or update")
-        RESTORED = "restored", _("restored an earlier revision")
-        PREVIEW_LINK = "preview_link", _("created a preview link")
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="events"
-    )
-    action = models.CharField(_("action"), max_length=20, choices=Action)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("audit trail entry")
-        verbose_name_plural = _("audit trail")
-        indexes = [
-            models.Index(fields=["article", "-at"], name="articles_event_story_idx")
-        ]
-
-    def __str__(self):
-        return f"{self.actor} {self.get_action_display()} “{self.article}”"
-
-
-class ArticleSlugHistory(models.Model):
-    """An earlier slug of a story; its old address answers 301."""
-
-    old_slug = models.SlugField(_("old slug"), max_length=80, unique=True)
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="old_slugs"
-    )
-    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("old slug")
-        verbose_name_plural = _("old slugs")
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.article.slug}"
-
-
-class EditPresence(models.Model):
-    """Who has a story open in the admin, refreshed while the form is open."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    seen_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("editor presence")
-        verbose_name_plural = _("editor presence")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "user"], name="articles_editpresence_unique"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.user} on {self.article_id} at {self.seen_at}"
-
-
-class FrontPageSlotQuerySet(models.QuerySet):
-    def current(self):
-        """Slots whose story is live and whose expiry hasn't passed."""
-        now = timezone.now()
-        return self.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-            article__in=Article.objects.published(),
-        )
-
-
-class FrontPageSlot(models.Model):
-    """An editor's choice for the headlines page: the lead or a top story."""
-
-    position = models.PositiveSmallIntegerField(
-        _("position"),
-        unique=True,
-        help_text=_("0 is the lead story; 1, 2, 3… are the top stories in order."),
-    )
-    article = models.ForeignKey(
-        Article,
-        verbose_name=_("story"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    expires_at = models.DateTimeField(
-        _("until"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "Optional. After this time the slot empties and the newest story "
-            "takes its place."
-        ),
-    )
-
-    objects = FrontPageSlotQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position"]
-        verbose_name = _("front-page slot")
-        verbose_name_plural = _("front page")
-
-    def __str__(self):
-        return (
-            str(_("Lead story"))
-            if self.position == 0
-            else f"#{self.position}: {self.article}"
-        )
-
-
-# Every save keeps a revision of the story with its bylines, tags and "Go
-# deeper" links. The edit counter is left out so restoring an old revision is
-# a new edit, not a stale one.
-reversion.register(Byline)
-reversion.register(RelatedLink)
-reversion.register(TaggedArticle)
-reversion.register(
-    Article,
-    follow=("bylines", "tagged_items", "related_links"),
-    exclude=("edit_version", "comment_count"),
-)
