@@ -15,6 +15,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -347,6 +349,41 @@ def start_servers(env: dict, logs: Path, count: int, **options) -> list[Gunicorn
             server.stop()
         raise
     return servers
+
+
+@contextmanager
+def production_servers(
+    django_db_blocker,
+    directory: Path,
+    *,
+    count: int = 1,
+    workers: int = 2,
+    threads: int = 1,
+    database_port: int | None = None,
+    **env: str,
+) -> Iterator[list[Gunicorn]]:
+    """`count` gunicorn instances with production settings on the test
+    database (through `database_port` if given, e.g. a proxy), static files
+    collected into `directory`, extra `env` on top. On leaving, the servers
+    stop and their database sessions are waited out, so the test database can
+    be dropped."""
+    with django_db_blocker.unblock():
+        database = connection.settings_dict
+    env = server_env(
+        database=database_url(database, port=database_port),
+        static_root=directory / "static",
+        **env,
+    )
+    collectstatic(env)
+    logs = directory / "logs"
+    logs.mkdir(exist_ok=True)
+    servers = start_servers(env, logs, count, workers=workers, threads=threads)
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+        wait_for_disconnections(django_db_blocker)
 
 
 @dataclass

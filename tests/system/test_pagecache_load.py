@@ -7,17 +7,12 @@ import os
 import uuid
 
 import pytest
-from django.db import connection
 
 from bench.pagecache_load import build_dataset, comment_approver, measure
 from tests.servers import (
     HOST,
-    collectstatic,
-    database_url,
+    production_servers,
     require_redis,
-    server_env,
-    start_servers,
-    wait_for_disconnections,
 )
 
 REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -45,15 +40,14 @@ def test_pages_stay_cached_while_comments_land_on_other_stories(
         }
     }
     dataset = build_dataset(stories=40, busy=5)
-    env = server_env(
-        database=database_url(connection.settings_dict),
-        static_root=tmp_path / "static",
+    with production_servers(
+        django_db_blocker,
+        tmp_path,
+        workers=2,
+        threads=2,
         REDIS_URL=REDIS_URL,
         NEWSROOM_CACHE_PREFIX=prefix,
-    )
-    collectstatic(env)
-    (server,) = start_servers(env, tmp_path, 1, workers=2, threads=2)
-    try:
+    ) as (server,):
         result = measure(
             base=server.base,
             paths=dataset["paths"],
@@ -67,9 +61,6 @@ def test_pages_stay_cached_while_comments_land_on_other_stories(
             rate=40,
             host=HOST,
         )
-    finally:
-        server.stop()
-        wait_for_disconnections(django_db_blocker)
 
     # The load was real: comments kept landing, and the busy stories' own
     # pages kept going stale on the servers.

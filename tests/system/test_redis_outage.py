@@ -10,7 +10,6 @@ import uuid
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 from django.urls import reverse
 from reversion.models import Version
 
@@ -21,11 +20,7 @@ from tests.factories import ArticleFactory, AuthorFactory, TagFactory, UserFacto
 from tests.servers import (
     Browser,
     RedisServer,
-    collectstatic,
-    database_url,
-    server_env,
-    start_servers,
-    wait_for_disconnections,
+    production_servers,
 )
 
 PASSWORD = "a reader's long password"
@@ -52,23 +47,17 @@ def redis_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def site(redis_server, django_db_setup, django_db_blocker, tmp_path_factory):
     """One gunicorn, two workers of four threads, on our own Redis."""
-    with django_db_blocker.unblock():
-        database = connection.settings_dict
-    env = server_env(
-        database=database_url(database),
-        static_root=tmp_path_factory.mktemp("static"),
+    with production_servers(
+        django_db_blocker,
+        tmp_path_factory.mktemp("site"),
+        workers=2,
+        threads=4,
         REDIS_URL=redis_server.url,
         NEWSROOM_CACHE_PREFIX=f"redis-outage-{uuid.uuid4().hex[:8]}",
         NEWSROOM_CACHE_COOLOFF_SECONDS=str(COOLOFF),
         NEWSROOM_COMMENT_RATE_PER_ACCOUNT=str(RATE_PER_ACCOUNT),
-    )
-    collectstatic(env)
-    (server,) = start_servers(
-        env, tmp_path_factory.mktemp("logs"), 1, workers=2, threads=4
-    )
-    yield server
-    server.stop()
-    wait_for_disconnections(django_db_blocker)
+    ) as (server,):
+        yield server
 
 
 @pytest.fixture
