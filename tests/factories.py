@@ -123,3 +123,12 @@ class ArticleFactory(DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+def hidden_stories(**kwargs):
+    """A draft, a scheduled and a withdrawn story that must never show."""
+    return [
+        ArticleFactory(headline="Secret draft about ferries", **kwargs),
+        ArticleFactory(scheduled=True, headline="Embargoed ferries story", **kwargs),
+        ArticleFactory(unpublished=True, headline="Withdrawn ferries story", **kwargs),
+    ]
