@@ -226,7 +226,7 @@ class RecordingPurge:
 def test_pages_show_the_trending_strip_without_redis(
     client, site_cache, settings, django_capture_on_commit_callbacks
 ):
-    settings.NEWSROOM_PURGE_BACKEND = "tests.test_cache.RecordingPurge"
+    settings.NEWSROOM_PURGE_BACKEND = "tests.core.test_cache.RecordingPurge"
     purged.clear()
     ferry = TagFactory(name="ferry strike")
     story = ArticleFactory(
