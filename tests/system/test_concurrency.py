@@ -22,7 +22,7 @@ from comments.models import Comment, CommentStatus, ModerationLog
 from comments.services import comment_post
 from tags.models import Tag, TagAlias, TaggedArticle
 from tags.services import tag_merge
-from tests.articles.test_workflow import change_form, member
+from tests.articles.staff import change_form, member
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 from tests.servers import (
     Browser,

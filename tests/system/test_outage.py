@@ -22,7 +22,7 @@ from comments.services import comment_post
 from newsroom import outage
 from tags.models import Tag, TagAlias, TaggedArticle, TagRedirect
 from tags.services import tag_merge
-from tests.articles.test_workflow import change_form
+from tests.articles.staff import change_form
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 from tests.servers import (
     Browser,

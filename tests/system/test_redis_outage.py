@@ -15,7 +15,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from comments.models import Comment
-from tests.articles.test_workflow import change_form
+from tests.articles.staff import change_form
 from tests.factories import ArticleFactory, AuthorFactory, TagFactory, UserFactory
 from tests.servers import (
     Browser,
