@@ -6,7 +6,6 @@ import os
 import re
 import threading
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -27,7 +26,7 @@ from tests.factories import ArticleFactory, TagFactory, UserFactory
 from tests.servers import (
     Browser,
     production_servers,
-    require_redis,
+    run_prefix,
 )
 
 POSTGRES = "postgres" in os.environ.get("DATABASE_URL", "")
@@ -83,14 +82,13 @@ NETWORK_REFUSAL = "Many comments are coming from your network"
 def server(django_db_setup, django_db_blocker, tmp_path_factory):
     """Gunicorn, three workers of four threads, on the test database, with
     rate limits shared through Redis."""
-    require_redis(REDIS_URL)
     with production_servers(
         django_db_blocker,
         tmp_path_factory.mktemp("server"),
         workers=3,
         threads=4,
-        REDIS_URL=REDIS_URL,
-        NEWSROOM_CACHE_PREFIX=f"concurrency-{uuid.uuid4().hex[:8]}",
+        redis_url=REDIS_URL,
+        cache_prefix=run_prefix("concurrency"),
         NEWSROOM_COMMENT_RATE_PER_IP=str(PER_IP),
         NEWSROOM_COMMENT_RATE_WINDOW_SECONDS=str(RATE_WINDOW),
     ) as (gunicorn,):

@@ -6,7 +6,6 @@ import logging
 import os
 import socket
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 
@@ -27,7 +26,7 @@ from tests.factories import ArticleFactory, TagFactory, UserFactory
 from tests.servers import (
     Browser,
     production_servers,
-    require_redis,
+    run_prefix,
     wait_for_disconnections,
 )
 
@@ -331,7 +330,6 @@ def test_a_story_save_cut_off_midway_leaves_nothing(proxy, admin_user):
 # --- A real server through an outage ------------------------------------------------
 
 CONNECT_TIMEOUT = 2
-REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(scope="module")
@@ -339,15 +337,13 @@ def server(proxy, django_db_blocker, tmp_path_factory):
     """Gunicorn on the test database through the proxy, production settings.
     Each worker has a thread for every request the test sends at once (a
     worker may take them all), so none waits behind another."""
-    require_redis(REDIS_URL)
     with production_servers(
         django_db_blocker,
         tmp_path_factory.mktemp("server"),
         workers=2,
         threads=6,
         database_port=proxy.port,
-        REDIS_URL=REDIS_URL,
-        NEWSROOM_CACHE_PREFIX=f"outage-{uuid.uuid4().hex[:8]}",
+        cache_prefix=run_prefix("outage"),
         DJANGO_DB_CONNECT_TIMEOUT=str(CONNECT_TIMEOUT),
     ) as (gunicorn,):
         yield gunicorn

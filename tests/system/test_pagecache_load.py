@@ -4,18 +4,17 @@ bench/pagecache_load.py through gunicorn (production settings) and a real
 Redis."""
 
 import os
-import uuid
 
 import pytest
 
 from bench.pagecache_load import build_dataset, comment_approver, measure
 from tests.servers import (
     HOST,
+    TEST_REDIS_URL,
     production_servers,
     require_redis,
+    run_prefix,
 )
-
-REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -29,13 +28,13 @@ pytestmark = [
 def test_pages_stay_cached_while_comments_land_on_other_stories(
     settings, tmp_path, django_db_blocker
 ):
-    require_redis(REDIS_URL)
-    prefix = f"pcload-{uuid.uuid4().hex[:8]}"
+    require_redis(TEST_REDIS_URL)
+    prefix = run_prefix("pcload")
     # The posters in this process invalidate in the Redis the servers read.
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": TEST_REDIS_URL,
             "KEY_PREFIX": prefix,
         }
     }
@@ -45,8 +44,7 @@ def test_pages_stay_cached_while_comments_land_on_other_stories(
         tmp_path,
         workers=2,
         threads=2,
-        REDIS_URL=REDIS_URL,
-        NEWSROOM_CACHE_PREFIX=prefix,
+        cache_prefix=prefix,
     ) as (server,):
         result = measure(
             base=server.base,

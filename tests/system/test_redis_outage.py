@@ -21,6 +21,7 @@ from tests.servers import (
     Browser,
     RedisServer,
     production_servers,
+    run_prefix,
 )
 
 PASSWORD = "a reader's long password"
@@ -52,8 +53,8 @@ def site(redis_server, django_db_setup, django_db_blocker, tmp_path_factory):
         tmp_path_factory.mktemp("site"),
         workers=2,
         threads=4,
-        REDIS_URL=redis_server.url,
-        NEWSROOM_CACHE_PREFIX=f"redis-outage-{uuid.uuid4().hex[:8]}",
+        redis_url=redis_server.url,
+        cache_prefix=run_prefix("redis-outage"),
         NEWSROOM_CACHE_COOLOFF_SECONDS=str(COOLOFF),
         NEWSROOM_COMMENT_RATE_PER_ACCOUNT=str(RATE_PER_ACCOUNT),
     ) as (server,):

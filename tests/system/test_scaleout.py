@@ -3,7 +3,6 @@ what is published through one is on the other at once, its cached pages
 invalidated; a login and its messages carry across."""
 
 import os
-import uuid
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -12,10 +11,9 @@ from tests.factories import ArticleFactory, UserFactory
 from tests.servers import (
     Browser,
     production_servers,
-    require_redis,
+    run_prefix,
 )
 
-REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "two-process-test-password"
 
 pytestmark = [
@@ -30,14 +28,12 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def servers(django_db_setup, django_db_blocker, tmp_path_factory):
     """Gunicorn A and B, production settings, the test database, one Redis."""
-    require_redis(REDIS_URL)
     with production_servers(
         django_db_blocker,
         tmp_path_factory.mktemp("servers"),
         count=2,
         workers=2,
-        REDIS_URL=REDIS_URL,
-        NEWSROOM_CACHE_PREFIX=f"scaleout-{uuid.uuid4().hex[:8]}",
+        cache_prefix=run_prefix("scaleout"),
     ) as started:
         yield [server.base for server in started]
 
