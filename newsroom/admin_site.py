@@ -30,8 +30,8 @@ class NewsroomAdminSite(OTPAdminSite):
 
 
 # Admins that come with Django and libraries, made as strict about hand-made
-# addresses and forms as ours (tests/test_crawl.py requests every admin
-# address with hostile input, tests/test_hostile_forms.py posts to them).
+# addresses and forms as ours (tests/system/test_crawl.py requests every admin
+# address with hostile input, tests/core/test_hostile_forms.py posts to them).
 THIRD_PARTY_APPS = {"auth", "axes", "otp_totp", "django_tasks_database"}
 
 

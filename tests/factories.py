@@ -7,6 +7,9 @@ from factory.django import DjangoModelFactory
 from articles.models import Article, Author, Byline, Section, Status
 from tags.models import Tag
 
+# Every factory-made account's password, for tests that log in with it.
+PASSWORD = "correct-horse-battery"
+
 
 class UserFactory(DjangoModelFactory):
     class Meta:
@@ -16,7 +19,7 @@ class UserFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
-    password = factory.django.Password("correct-horse-battery")
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def permissions(self, create, extracted, **kwargs):
@@ -123,3 +126,12 @@ class ArticleFactory(DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+def hidden_stories(**kwargs):
+    """A draft, a scheduled and a withdrawn story that must never show."""
+    return [
+        ArticleFactory(headline="Secret draft about ferries", **kwargs),
+        ArticleFactory(scheduled=True, headline="Embargoed ferries story", **kwargs),
+        ArticleFactory(unpublished=True, headline="Withdrawn ferries story", **kwargs),
+    ]

@@ -15,6 +15,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
@@ -32,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "server-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 # The name readers use, whichever process the load balancer picks.
 HOST = "news.cupure.test"
+# The shared Redis the servers' caches use: a database of its own, and a key
+# prefix per run (run_prefix) so runs never read each other's pages.
+TEST_REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def free_port() -> int:
@@ -347,6 +353,51 @@ def start_servers(env: dict, logs: Path, count: int, **options) -> list[Gunicorn
             server.stop()
         raise
     return servers
+
+
+def run_prefix(name: str) -> str:
+    """A cache key prefix no other run uses."""
+    return f"{name}-{uuid.uuid4().hex[:8]}"
+
+
+@contextmanager
+def production_servers(
+    django_db_blocker,
+    directory: Path,
+    *,
+    cache_prefix: str,
+    redis_url: str = TEST_REDIS_URL,
+    count: int = 1,
+    workers: int = 2,
+    threads: int = 1,
+    database_port: int | None = None,
+    **env: str,
+) -> Iterator[list[Gunicorn]]:
+    """`count` gunicorn instances with production settings on the test
+    database (through `database_port` if given, e.g. a proxy) and Redis
+    (skipped without it), static files collected into `directory`, extra `env`
+    on top. On leaving, the servers stop and their database sessions are
+    waited out, so the test database can be dropped."""
+    require_redis(redis_url)
+    with django_db_blocker.unblock():
+        database = connection.settings_dict
+    env = server_env(
+        database=database_url(database, port=database_port),
+        static_root=directory / "static",
+        REDIS_URL=redis_url,
+        NEWSROOM_CACHE_PREFIX=cache_prefix,
+        **env,
+    )
+    collectstatic(env)
+    logs = directory / "logs"
+    logs.mkdir(exist_ok=True)
+    servers = start_servers(env, logs, count, workers=workers, threads=threads)
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+        wait_for_disconnections(django_db_blocker)
 
 
 @dataclass

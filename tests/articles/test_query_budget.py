@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from comments.models import CommentStatus
+from tests.comments.factories import CommentFactory
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +89,44 @@ def test_page_queries_do_not_grow_with_stories(client, settings, page, small_cou
 
     assert large == small_counts[page], (page, small_counts[page], large)
     assert large <= BUDGET[page]
+
+
+def test_headlines_queries_do_not_depend_on_comments_or_sections(client, settings):
+    # Small enough that five stories fill every part of the page.
+    settings.NEWSROOM_TOP_STORIES = 2
+    settings.NEWSROOM_PAGE_SIZE = 2
+
+    def headline_queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("articles:headlines")).status_code == 200
+        return len(queries)
+
+    ArticleFactory.create_batch(5, published=True, section=SectionFactory())
+    few = headline_queries()
+    for n in range(6):
+        story = ArticleFactory(published=True, section=SectionFactory(position=n))
+        CommentFactory.create_batch(2, article=story)
+
+    assert headline_queries() == few
+
+
+def test_admin_lists_do_not_grow_with_rows(admin_client):
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured)
+
+    stories = reverse("admin:articles_article_changelist")
+    queue = reverse("admin:comments_comment_changelist")
+    story = ArticleFactory(published=True)
+    parent = CommentFactory(article=story)
+    CommentFactory(article=story, parent=parent, status=CommentStatus.PENDING)
+    few = (queries(stories), queries(queue))
+
+    for _ in range(5):
+        story = ArticleFactory(published=True)
+        parent = CommentFactory(article=story)
+        CommentFactory(article=story, parent=parent, status=CommentStatus.PENDING)
+
+    assert (queries(stories), queries(queue)) == few

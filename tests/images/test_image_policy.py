@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from images.models import Image
 from images.services import image_update
-from tests.articles.test_workflow import member
+from tests.articles.staff import member
 from tests.factories import ArticleFactory
 from tests.images.test_images import make_image
 

@@ -4,23 +4,17 @@ bench/pagecache_load.py through gunicorn (production settings) and a real
 Redis."""
 
 import os
-import uuid
 
 import pytest
-from django.db import connection
 
 from bench.pagecache_load import build_dataset, comment_approver, measure
 from tests.servers import (
     HOST,
-    collectstatic,
-    database_url,
+    TEST_REDIS_URL,
+    production_servers,
     require_redis,
-    server_env,
-    start_servers,
-    wait_for_disconnections,
+    run_prefix,
 )
-
-REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -34,26 +28,24 @@ pytestmark = [
 def test_pages_stay_cached_while_comments_land_on_other_stories(
     settings, tmp_path, django_db_blocker
 ):
-    require_redis(REDIS_URL)
-    prefix = f"pcload-{uuid.uuid4().hex[:8]}"
+    require_redis(TEST_REDIS_URL)
+    prefix = run_prefix("pcload")
     # The posters in this process invalidate in the Redis the servers read.
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": TEST_REDIS_URL,
             "KEY_PREFIX": prefix,
         }
     }
     dataset = build_dataset(stories=40, busy=5)
-    env = server_env(
-        database=database_url(connection.settings_dict),
-        static_root=tmp_path / "static",
-        REDIS_URL=REDIS_URL,
-        NEWSROOM_CACHE_PREFIX=prefix,
-    )
-    collectstatic(env)
-    (server,) = start_servers(env, tmp_path, 1, workers=2, threads=2)
-    try:
+    with production_servers(
+        django_db_blocker,
+        tmp_path,
+        workers=2,
+        threads=2,
+        cache_prefix=prefix,
+    ) as (server,):
         result = measure(
             base=server.base,
             paths=dataset["paths"],
@@ -67,9 +59,6 @@ def test_pages_stay_cached_while_comments_land_on_other_stories(
             rate=40,
             host=HOST,
         )
-    finally:
-        server.stop()
-        wait_for_disconnections(django_db_blocker)
 
     # The load was real: comments kept landing, and the busy stories' own
     # pages kept going stale on the servers.

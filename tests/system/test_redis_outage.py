@@ -10,22 +10,18 @@ import uuid
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article
 from comments.models import Comment
-from tests.articles.test_workflow import change_form
+from tests.articles.staff import change_form
 from tests.factories import ArticleFactory, AuthorFactory, TagFactory, UserFactory
 from tests.servers import (
     Browser,
     RedisServer,
-    collectstatic,
-    database_url,
-    server_env,
-    start_servers,
-    wait_for_disconnections,
+    production_servers,
+    run_prefix,
 )
 
 PASSWORD = "a reader's long password"
@@ -52,23 +48,17 @@ def redis_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def site(redis_server, django_db_setup, django_db_blocker, tmp_path_factory):
     """One gunicorn, two workers of four threads, on our own Redis."""
-    with django_db_blocker.unblock():
-        database = connection.settings_dict
-    env = server_env(
-        database=database_url(database),
-        static_root=tmp_path_factory.mktemp("static"),
-        REDIS_URL=redis_server.url,
-        NEWSROOM_CACHE_PREFIX=f"redis-outage-{uuid.uuid4().hex[:8]}",
+    with production_servers(
+        django_db_blocker,
+        tmp_path_factory.mktemp("site"),
+        workers=2,
+        threads=4,
+        redis_url=redis_server.url,
+        cache_prefix=run_prefix("redis-outage"),
         NEWSROOM_CACHE_COOLOFF_SECONDS=str(COOLOFF),
         NEWSROOM_COMMENT_RATE_PER_ACCOUNT=str(RATE_PER_ACCOUNT),
-    )
-    collectstatic(env)
-    (server,) = start_servers(
-        env, tmp_path_factory.mktemp("logs"), 1, workers=2, threads=4
-    )
-    yield server
-    server.stop()
-    wait_for_disconnections(django_db_blocker)
+    ) as (server,):
+        yield server
 
 
 @pytest.fixture

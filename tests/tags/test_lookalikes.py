@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tags.models import Tag, TagAlias, TaggedArticle
 from tags.services import near_duplicate_groups, tag_merge
-from tests.articles.test_workflow import change_form
+from tests.articles.staff import change_form
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

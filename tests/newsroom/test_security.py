@@ -4,7 +4,6 @@ for staff."""
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -13,9 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.comments.factories import ReaderFactory
 from tests.factories import ArticleFactory, UserFactory
+from tests.servers import ROOT
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
 
 

@@ -6,7 +6,6 @@ import os
 import re
 import threading
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -22,16 +21,12 @@ from comments.models import Comment, CommentStatus, ModerationLog
 from comments.services import comment_post
 from tags.models import Tag, TagAlias, TaggedArticle
 from tags.services import tag_merge
-from tests.articles.test_workflow import change_form, member
+from tests.articles.staff import change_form, member
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 from tests.servers import (
     Browser,
-    collectstatic,
-    database_url,
-    require_redis,
-    server_env,
-    start_servers,
-    wait_for_disconnections,
+    production_servers,
+    run_prefix,
 )
 
 POSTGRES = "postgres" in os.environ.get("DATABASE_URL", "")
@@ -87,24 +82,17 @@ NETWORK_REFUSAL = "Many comments are coming from your network"
 def server(django_db_setup, django_db_blocker, tmp_path_factory):
     """Gunicorn, three workers of four threads, on the test database, with
     rate limits shared through Redis."""
-    require_redis(REDIS_URL)
-    with django_db_blocker.unblock():
-        database = connection.settings_dict
-    env = server_env(
-        database=database_url(database),
-        static_root=tmp_path_factory.mktemp("static"),
-        REDIS_URL=REDIS_URL,
-        NEWSROOM_CACHE_PREFIX=f"concurrency-{uuid.uuid4().hex[:8]}",
+    with production_servers(
+        django_db_blocker,
+        tmp_path_factory.mktemp("server"),
+        workers=3,
+        threads=4,
+        redis_url=REDIS_URL,
+        cache_prefix=run_prefix("concurrency"),
         NEWSROOM_COMMENT_RATE_PER_IP=str(PER_IP),
         NEWSROOM_COMMENT_RATE_WINDOW_SECONDS=str(RATE_WINDOW),
-    )
-    collectstatic(env)
-    (gunicorn,) = start_servers(
-        env, tmp_path_factory.mktemp("logs"), 1, workers=3, threads=4
-    )
-    yield gunicorn
-    gunicorn.stop()
-    wait_for_disconnections(django_db_blocker)
+    ) as (gunicorn,):
+        yield gunicorn
 
 
 class Reader:

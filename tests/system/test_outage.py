@@ -6,7 +6,6 @@ import logging
 import os
 import socket
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 
@@ -22,15 +21,12 @@ from comments.services import comment_post
 from newsroom import outage
 from tags.models import Tag, TagAlias, TaggedArticle, TagRedirect
 from tags.services import tag_merge
-from tests.articles.test_workflow import change_form
+from tests.articles.staff import change_form
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 from tests.servers import (
     Browser,
-    collectstatic,
-    database_url,
-    require_redis,
-    server_env,
-    start_servers,
+    production_servers,
+    run_prefix,
     wait_for_disconnections,
 )
 
@@ -334,28 +330,23 @@ def test_a_story_save_cut_off_midway_leaves_nothing(proxy, admin_user):
 # --- A real server through an outage ------------------------------------------------
 
 CONNECT_TIMEOUT = 2
-REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(scope="module")
-def server(proxy, tmp_path_factory):
+def server(proxy, django_db_blocker, tmp_path_factory):
     """Gunicorn on the test database through the proxy, production settings.
     Each worker has a thread for every request the test sends at once (a
     worker may take them all), so none waits behind another."""
-    require_redis(REDIS_URL)
-    env = server_env(
-        database=database_url(connection.settings_dict, port=proxy.port),
-        static_root=tmp_path_factory.mktemp("static"),
-        REDIS_URL=REDIS_URL,
-        NEWSROOM_CACHE_PREFIX=f"outage-{uuid.uuid4().hex[:8]}",
+    with production_servers(
+        django_db_blocker,
+        tmp_path_factory.mktemp("server"),
+        workers=2,
+        threads=6,
+        database_port=proxy.port,
+        cache_prefix=run_prefix("outage"),
         DJANGO_DB_CONNECT_TIMEOUT=str(CONNECT_TIMEOUT),
-    )
-    collectstatic(env)
-    (gunicorn,) = start_servers(
-        env, tmp_path_factory.mktemp("logs"), 1, workers=2, threads=6
-    )
-    yield gunicorn
-    gunicorn.stop()
+    ) as (gunicorn,):
+        yield gunicorn
 
 
 @needs_postgres

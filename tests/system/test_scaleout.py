@@ -3,24 +3,17 @@ what is published through one is on the other at once, its cached pages
 invalidated; a login and its messages carry across."""
 
 import os
-import uuid
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 
 from tests.factories import ArticleFactory, UserFactory
 from tests.servers import (
     Browser,
-    collectstatic,
-    database_url,
-    require_redis,
-    server_env,
-    start_servers,
-    wait_for_disconnections,
+    production_servers,
+    run_prefix,
 )
 
-REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "two-process-test-password"
 
 pytestmark = [
@@ -35,23 +28,14 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def servers(django_db_setup, django_db_blocker, tmp_path_factory):
     """Gunicorn A and B, production settings, the test database, one Redis."""
-    require_redis(REDIS_URL)
-    with django_db_blocker.unblock():
-        database = connection.settings_dict
-    env = server_env(
-        database=database_url(database),
-        static_root=tmp_path_factory.mktemp("static"),
-        REDIS_URL=REDIS_URL,
-        NEWSROOM_CACHE_PREFIX=f"scaleout-{uuid.uuid4().hex[:8]}",
-    )
-    collectstatic(env)
-    started = start_servers(env, tmp_path_factory.mktemp("logs"), 2, workers=2)
-    try:
+    with production_servers(
+        django_db_blocker,
+        tmp_path_factory.mktemp("servers"),
+        count=2,
+        workers=2,
+        cache_prefix=run_prefix("scaleout"),
+    ) as started:
         yield [server.base for server in started]
-    finally:
-        for server in started:
-            server.stop()
-        wait_for_disconnections(django_db_blocker)
 
 
 def test_two_processes_serve_one_site(servers):

@@ -1,4 +1,5 @@
-"""Hostile POST bodies: the counterpart of tests/test_crawl.py for forms.
+"""Hostile POST bodies: the counterpart of tests/system/test_crawl.py for
+forms.
 
 Every id a staff form reads (choice fields, autocomplete fields, inline rows,
 the changelist's action form and its "select all") is sent as text that is

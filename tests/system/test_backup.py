@@ -4,15 +4,15 @@ restores into a fresh database that serves the same newest story."""
 import os
 import secrets
 import subprocess
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
 from tests.factories import ArticleFactory
+from tests.servers import ROOT
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "backup-restore-check"
+SCRIPT = ROOT / "scripts" / "backup-restore-check"
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL"
