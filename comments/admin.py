@@ -275,7 +275,7 @@ class CommentAdmin(NewsroomModelAdmin):
             if reasons
             else ""
         )
-        return (held + reports) or "—"
+        return format_html("{}{}", held, reports) if held or reports else "—"
 
     @admin.display(description=_("author"))
     def author_record(self, comment):
@@ -674,6 +674,10 @@ class ModerationLogAdmin(NewsroomModelAdmin):
     list_filter = ["action", "moderator"]
     list_select_related = ["moderator", "comment", "reader"]
     date_hierarchy = "at"
+
+    class Media:
+        # Its rows stack into cards on a phone, like the queue's.
+        css = {"all": ["comments/admin/queue.css"]}
 
     def has_add_permission(self, request):
         return False
