@@ -26,7 +26,8 @@ OVERFLOW = """() => {
   const wide = root.scrollWidth - root.clientWidth;
   const boxes = [...document.querySelectorAll("*")].filter((el) => {
     const style = getComputedStyle(el).overflowX;
-    return (style === "auto" || style === "scroll") && el.scrollWidth > el.clientWidth + 1;
+    const scrolls = style === "auto" || style === "scroll";
+    return scrolls && el.scrollWidth > el.clientWidth + 1;
   }).map((el) => `${el.tagName}.${el.className} ${el.scrollWidth}>${el.clientWidth}`);
   return {wide, boxes};
 }"""
@@ -132,9 +133,7 @@ def test_moderator_works_the_queue_by_keyboard_and_bans_for_seven_days(
     page.keyboard.press("j")
     second = rows.nth(1)
     assert "queue-current" in (second.get_attribute("class") or "")
-    assert page.evaluate(
-        "document.activeElement === document.querySelectorAll('#result_list tbody tr')[1]"
-    )
+    assert second.evaluate("row => document.activeElement === row")
     outline = second.evaluate("row => getComputedStyle(row).outlineStyle")
     assert outline == "solid"
     page.keyboard.press("k")
