@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
@@ -31,6 +30,7 @@ from comments.services import (
     ban_ends_at,
     clean_comment_text,
     comment_moderate,
+    local_time,
     oldest_waiting_since,
     reader_ban,
     reader_unban,
@@ -304,7 +304,7 @@ class CommentAdmin(NewsroomModelAdmin):
         return format_html(
             '<time datetime="{}" title="{}">{}</time><p>{}</p>',
             comment.created_at.isoformat(),
-            date_format(timezone.localtime(comment.created_at), "j M Y, H:i"),
+            local_time(comment.created_at),
             short_age(comment.created_at),
             comment.get_status_display(),
         )
@@ -447,7 +447,7 @@ def ban_state(profile) -> str:
         return "—"
     if profile.banned_until is None:
         return _("Banned permanently")
-    until = date_format(timezone.localtime(profile.banned_until), "j M Y, H:i")
+    until = local_time(profile.banned_until)
     if profile.is_banned:
         return _("Banned until %(until)s") % {"until": until}
     return _("Ban ended %(until)s") % {"until": until}
@@ -622,10 +622,15 @@ class ReaderProfileAdmin(NewsroomModelAdmin):
             self.message_user(request, " ".join(words), messages.ERROR)
             return HttpResponseRedirect(back)
         profile.refresh_from_db()
-        message = _("%(name)s is banned: %(state)s.") % {
-            "name": profile.display_name,
-            "state": ban_state(profile).lower(),
-        }
+        if profile.banned_until is None:
+            message = _("%(name)s is banned permanently.") % {
+                "name": profile.display_name
+            }
+        else:
+            message = _("%(name)s is banned until %(until)s.") % {
+                "name": profile.display_name,
+                "until": local_time(profile.banned_until),
+            }
         if rejected:
             message += " " + ngettext(
                 "%(n)d waiting comment rejected.",
@@ -649,7 +654,7 @@ def ban_question(profile, length: str) -> str:
     ) % {
         "name": profile.display_name,
         "length": BanLength(length).label,
-        "until": date_format(timezone.localtime(until), "j M Y, H:i"),
+        "until": local_time(until),
     }
 
 

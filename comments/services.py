@@ -329,12 +329,17 @@ def comment_moderate(*, comments, action: str, by: AbstractBaseUser) -> int:
     return changed
 
 
+def local_time(moment: datetime) -> str:
+    """ "9 Dec 2026, 10:00" in the newsroom's time zone: ban ends, ages."""
+    return date_format(timezone.localtime(moment), "j M Y, H:i")
+
+
 def ban_message(profile: ReaderProfile) -> str:
     """What a banned reader is told when they try to post."""
     if profile.banned_until is None:
         return _("Your account can no longer post comments.")
     return _("Your account cannot post comments until %(until)s.") % {
-        "until": date_format(timezone.localtime(profile.banned_until), "j M Y, H:i")
+        "until": local_time(profile.banned_until)
     }
 
 

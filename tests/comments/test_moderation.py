@@ -227,9 +227,7 @@ def test_a_ban_asks_then_confirms_with_the_end_date_then_is_logged(
         {"reason": "Abuse", "length": "7", "confirm": "yes"},
         follow=True,
     )
-    assert f"{name} is banned: banned until 9 dec 2026, 10:00." in (
-        done.content.decode()
-    )
+    assert f"{name} is banned until 9 Dec 2026, 10:00." in (done.content.decode())
     profile = ReaderProfile.objects.get(user=reader)
     assert profile.banned_until == timezone.now() + timedelta(days=7)
     log = ModerationLog.objects.get(action="ban", reader=reader)
