@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -338,7 +340,12 @@ class CommentAdmin(NewsroomModelAdmin):
         reader = getattr(comment.author, "reader", None)
         if reader is None or comment.author.is_staff:
             return None
-        return reverse("admin:accounts_readerprofile_ban", args=[reader.pk])
+        # Back to the queue once the ban is done.
+        return (
+            reverse("admin:accounts_readerprofile_ban", args=[reader.pk])
+            + "?next="
+            + quote(reverse("admin:comments_comment_changelist"))
+        )
 
     # --- The change page's fields -------------------------------------------
 

@@ -110,7 +110,7 @@ def test_each_row_shows_what_a_moderator_judges_by(mod_client, story):
         "2 approved, 1 rejected",
         ">3 h<",
         "Awaiting review",
-        ban_url(author),
+        ban_url(author) + "?next=/admin/comments/comment/",
     ]:
         assert text in page, text
     for label in ("Approve", "Reject", "Spam"):

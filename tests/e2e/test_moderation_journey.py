@@ -29,7 +29,11 @@ OVERFLOW = """() => {
     const scrolls = style === "auto" || style === "scroll";
     return scrolls && el.scrollWidth > el.clientWidth + 1;
   }).map((el) => `${el.tagName}.${el.className} ${el.scrollWidth}>${el.clientWidth}`);
-  return {wide, boxes};
+  // A cell whose text runs out of it (into the next one) is cut off too.
+  const cells = [...document.querySelectorAll("td, th")].filter(
+    (cell) => cell.scrollWidth > cell.clientWidth + 1 && cell.offsetParent
+  ).map((cell) => `${cell.className}: ${cell.innerText.slice(0, 30)}`);
+  return {wide, boxes: boxes.concat(cells)};
 }"""
 
 
@@ -171,6 +175,9 @@ def test_moderator_works_the_queue_by_keyboard_and_bans_for_seven_days(
     assert f"Harbour Troll is banned until {until}, " in message
     assert "1 waiting comment rejected." in message
     assert Comment.objects.get(pk=spam.pk).status == CommentStatus.REJECTED
+    # Back on the queue, which has nothing left waiting.
+    assert page.url.endswith("/admin/comments/comment/")
+    assert page.locator("#result_list tbody tr").count() == 0
     shot(page, "5-banned")
 
     page.goto("/admin/comments/moderationlog/")
