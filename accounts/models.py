@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import skeleton
@@ -26,6 +27,16 @@ class ReaderProfile(models.Model):
     )
     banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
     ban_reason = models.CharField(_("ban reason"), max_length=300, blank=True)
+    banned_until = models.DateTimeField(
+        _("banned until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When a temporary ban ends by itself; empty for a permanent one. "
+            "Checked each time the reader posts, so no job has to lift it."
+        ),
+    )
 
     class Meta:
         # The table it had in the comments app; moving the model kept it.
@@ -53,4 +64,11 @@ class ReaderProfile(models.Model):
 
     @property
     def is_banned(self) -> bool:
-        return self.banned_at is not None
+        """Banned now: a temporary ban past its end no longer counts."""
+        if self.banned_at is None:
+            return False
+        return self.banned_until is None or self.banned_until > timezone.now()
+
+    @property
+    def ban_has_ended(self) -> bool:
+        return self.banned_at is not None and not self.is_banned

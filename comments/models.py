@@ -17,6 +17,15 @@ class CommentStatus(models.TextChoices):
     DELETED = "deleted", _("Deleted by its author")
 
 
+class BanLength(models.TextChoices):
+    """How long a ban lasts; the value is a number of days or "permanent"."""
+
+    DAY = "1", _("1 day")
+    WEEK = "7", _("7 days")
+    MONTH = "30", _("30 days")
+    PERMANENT = "permanent", _("permanent")
+
+
 # Waiting comments first, then reported ones, each oldest first. The rank is a
 # stored column with an index, so a page of the queue reads fifty index entries
 # instead of sorting a million comments.
@@ -64,6 +73,7 @@ class CommentQuerySet(models.QuerySet):
             self.select_related(
                 "article__section", "author__reader", "parent__author__reader"
             )
+            .prefetch_related("reports")
             .annotate(
                 author_approved=by_author([CommentStatus.APPROVED]),
                 author_rejected=by_author([CommentStatus.REJECTED, CommentStatus.SPAM]),

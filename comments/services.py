@@ -16,12 +16,14 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import ReaderProfile
 from articles.models import Article
 from articles.models import CommentsMode as Mode
 from comments.models import (
+    BanLength,
     BannedPhrase,
     Comment,
     CommentReport,
@@ -142,7 +144,7 @@ def comment_post(
         raise CommentRefused(_("Comments on this story are closed."))
     profile = ReaderProfile.objects.filter(user=author).first()
     if profile and profile.is_banned:
-        raise CommentRefused(_("Your account can no longer post comments."))
+        raise CommentRefused(ban_message(profile))
     body = clean_comment_text(body)
     if not body:
         raise CommentRefused(_("Write something before posting."))
@@ -326,27 +328,65 @@ def comment_moderate(*, comments, action: str, by: AbstractBaseUser) -> int:
     return changed
 
 
+def local_time(moment: datetime) -> str:
+    """ "9 Dec 2026, 10:00" in the newsroom's time zone: ban ends, ages."""
+    return date_format(timezone.localtime(moment), "j M Y, H:i")
+
+
+def ban_message(profile: ReaderProfile) -> str:
+    """What a banned reader is told when they try to post."""
+    if profile.banned_until is None:
+        return _("Your account can no longer post comments.")
+    return _("Your account cannot post comments until %(until)s.") % {
+        "until": local_time(profile.banned_until)
+    }
+
+
+def ban_ends_at(length: str, *, now: datetime | None = None) -> datetime | None:
+    """When a ban of `length` (a BanLength value) given now ends; None if never.
+    Raises ValidationError for any other length."""
+    if length not in BanLength.values:
+        raise ValidationError(
+            _("Choose how long the ban lasts: 1 day, 7 days, 30 days or permanent.")
+        )
+    if length == BanLength.PERMANENT:
+        return None
+    return (now or timezone.now()) + timedelta(days=int(length))
+
+
 @transaction.atomic
 def reader_ban(
     *,
     user: AbstractBaseUser,
     by: AbstractBaseUser,
-    reason: str = "",
+    reason: str,
+    length: str = BanLength.PERMANENT,
     reject_pending: bool,
 ) -> int:
-    """Stop a reader posting; optionally reject what they have waiting.
-    Returns how many waiting comments were rejected."""
+    """Stop a reader posting, for `length` (a BanLength value), with a reason
+    the moderation log keeps; optionally reject what they have waiting.
+    Returns how many waiting comments were rejected. Raises ValidationError,
+    before changing anything, for a blank reason or an unknown length."""
     _require_moderator(by)
     if user.is_staff:
         raise PermissionDenied(_("Staff accounts are not banned from here."))
+    reason = clean_comment_text(reason)[:300]
+    if not reason:
+        raise ValidationError(_("Give a reason for the ban: the log keeps it."))
+    now = timezone.now()
+    until = ban_ends_at(length, now=now)
     profile, _created = ReaderProfile.objects.get_or_create(
         user=user, defaults={"display_name": user.get_username()[:60]}
     )
-    profile.banned_at = timezone.now()
-    profile.ban_reason = reason[:300]
-    profile.save(update_fields=["banned_at", "ban_reason"])
+    profile.banned_at = now
+    profile.banned_until = until
+    profile.ban_reason = reason
+    profile.save(update_fields=["banned_at", "banned_until", "ban_reason"])
     ModerationLog.objects.create(
-        reader=user, moderator=by, action=ModerationLog.Action.BAN, note=reason[:300]
+        reader=user,
+        moderator=by,
+        action=ModerationLog.Action.BAN,
+        note=f"{BanLength(length).label}: {reason}"[:300],
     )
     if not reject_pending:
         return 0
@@ -356,7 +396,9 @@ def reader_ban(
 
 def reader_unban(*, user: AbstractBaseUser, by: AbstractBaseUser) -> None:
     _require_moderator(by)
-    ReaderProfile.objects.filter(user=user).update(banned_at=None, ban_reason="")
+    ReaderProfile.objects.filter(user=user).update(
+        banned_at=None, banned_until=None, ban_reason=""
+    )
     ModerationLog.objects.create(
         reader=user, moderator=by, action=ModerationLog.Action.UNBAN
     )

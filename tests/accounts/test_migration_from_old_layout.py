@@ -98,7 +98,14 @@ def test_readers_bans_and_permissions_survive_the_move(client):
 
         _migrate(_latest())
 
-        assert _table_rows() == rows_before
+        # Every row and column as it was; the one column added since the move
+        # (banned_until, accounts 0003) is empty: old bans were permanent.
+        rows_after = _table_rows()
+        assert [{name: row[name] for name in rows_before[0]} for row in rows_after] == (
+            rows_before
+        )
+        assert set(rows_after[0]) - set(rows_before[0]) == {"banned_until"}
+        assert all(row["banned_until"] is None for row in rows_after)
         profile = ReaderProfile.objects.get(user__username="marta@cupure.example")
         assert (profile.display_name, profile.display_name_skeleton) == (
             "Marta",

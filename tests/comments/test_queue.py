@@ -1,12 +1,16 @@
 """The moderation queue's order is kept in the database, and a page of it
 costs the same whatever the number of comments."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import ReaderProfile
 from comments.models import Comment, CommentReport, CommentStatus
 from comments.services import comment_report
 from tests.comments.factories import CommentFactory, ReaderFactory
@@ -53,17 +57,37 @@ def test_waiting_comments_rank_first():
     assert Comment.objects.for_queue().first() == waiting
 
 
+@pytest.mark.parametrize("status", ["", "all"])
 def test_queue_costs_the_same_queries_with_more_comments(
-    client, moderator, django_assert_num_queries
+    client, moderator, django_assert_num_queries, status
 ):
+    """Every column counts: reply context, reports and their reasons, the
+    author's record and ban, on the default view and on "All"."""
     story = ArticleFactory(published=True)
     url = reverse("admin:comments_comment_changelist")
+    query = {"status": status} if status else {}
     client.force_login(moderator)
-    CommentFactory.create_batch(3, article=story)
-    client.get(url)  # warm the session and the content types
+    parent = CommentFactory(article=story)
+    first = CommentFactory(article=story, parent=parent, status=CommentStatus.PENDING)
+    first.reports.create(reporter=ReaderFactory(), reason="Rude")
+    client.get(url, query)  # warm the session and the content types
     with CaptureQueriesContext(connection) as few:
-        assert client.get(url).status_code == 200
-    CommentFactory.create_batch(60, article=story, status=CommentStatus.PENDING)
+        assert client.get(url, query).status_code == 200
+    banned = ReaderFactory()
+    ReaderProfile.objects.filter(user=banned).update(
+        banned_at=timezone.now(), banned_until=timezone.now() + timedelta(days=7)
+    )
+    for author in (banned, *ReaderFactory.create_batch(3)):
+        CommentFactory.create_batch(5, author=author, article=story)
+        for comment in CommentFactory.create_batch(
+            15,
+            article=story,
+            author=author,
+            parent=parent,
+            status=CommentStatus.PENDING,
+        ):
+            comment.reports.create(reporter=ReaderFactory(), reason="Off topic")
     with django_assert_num_queries(len(few)):
-        response = client.get(url)
+        response = client.get(url, query)
     assert len(response.context["cl"].result_list) == 50
+    assert "Off topic" in response.content.decode()

@@ -208,8 +208,6 @@ ACTIONS = {
         "approve": "moderate",
         "reject": "moderate",
         "mark_spam": "moderate",
-        "ban_authors": "moderate",
-        "ban_and_reject": "moderate",
     },
     "reader": {"unban": "moderate", "delete_selected": "delete"},
     "tag": {"merge_selected": "merge", "delete_selected": "delete"},
@@ -401,6 +399,25 @@ CUSTOM = {
     ),
     "admin:auth_user_password_change": Entry(
         "admin:auth_user_password_change", "account", "edit", "edit", "user_password"
+    ),
+    # One comment's decision from its row or page (a POST), and a reader's ban
+    # (a form, a confirmation, then the ban).
+    "admin:comments_comment_moderate": Entry(
+        "admin:comments_comment_moderate",
+        "comment",
+        "moderate",
+        "moderate",
+        "object_pk",
+        app_model="comments.comment",
+        get_allowed=405,  # a decision is a POST
+    ),
+    "admin:accounts_readerprofile_ban": Entry(
+        "admin:accounts_readerprofile_ban",
+        "reader",
+        "moderate",
+        "moderate",
+        "object_pk",
+        app_model="accounts.readerprofile",
     ),
     # Staff-only pages outside the admin.
     "articles:preview": Entry(
@@ -661,6 +678,16 @@ ADDS = {
     "auth.group": {"name": ["Rogues"]},
 }
 
+# The POSTs of the addresses that act on one object (kind "object_pk").
+OBJECT_POSTS = {
+    "admin:comments_comment_moderate": {"decision": ["approve"]},
+    "admin:accounts_readerprofile_ban": {
+        "reason": ["Abuse"],
+        "length": ["7"],
+        "confirm": ["yes"],
+    },
+}
+
 
 def build_world() -> World:
     roles_sync(Group, Permission)
@@ -837,6 +864,8 @@ def address(world: World, entry: Entry, story: str | None) -> str:
             reverse(entry.key)
             + "?app_label=articles&model_name=article&field_name=section&term=har"
         )
+    if kind == "object_pk":
+        return reverse(entry.key, args=[pk])
     if kind == "image_preview":
         return reverse(entry.key, args=[world.objects["images.image"].pk])
     if kind == "story_pk":
@@ -895,6 +924,8 @@ def post_body(world: World, entry: Entry, story: str | None) -> dict:
             str(world.objects["tags.tag.second"].pk),
         ]
         return {"tags": tags, "survivor": tags[0]}
+    if kind == "object_pk":
+        return OBJECT_POSTS[entry.key]
     if kind == "plain" and entry.key == "admin:password_change":
         return {
             "old_password": "correct-horse-battery",
@@ -1063,6 +1094,8 @@ BODIES_THAT_BITE = [
     ("admin:tags_tag_merge", EDITOR, None, "tags_tag"),
     ("admin:comments_comment_changelist", MODERATOR, None, "comments_comment"),
     ("admin:accounts_readerprofile_change", MODERATOR, None, "comments_readerprofile"),
+    ("admin:comments_comment_moderate", MODERATOR, None, "comments_comment"),
+    ("admin:accounts_readerprofile_ban", MODERATOR, None, "comments_readerprofile"),
     ("admin:comments_bannedphrase_add", MODERATOR, None, "comments_bannedphrase"),
     ("admin:auth_user_add", ADMINISTRATOR, None, "auth_user"),
     ("admin:auth_group_delete", ADMINISTRATOR, None, "auth_group"),
