@@ -209,3 +209,21 @@ def test_a_lost_connection_retries_and_the_browser_keeps_the_copy(
     assert not AutosaveDraft.objects.exists()
     context.close()
     assert not errors
+
+
+def test_a_signed_out_session_is_not_reported_as_saved(browser, live_server, story):
+    context, page, errors = desk(browser, live_server)
+    admin_login(page, "jo", "pw-journalist-1")
+    page.goto(f"/admin/articles/article/{story.pk}/change/")
+    context.clear_cookies(name="sessionid")
+    type_in_body(page, " Typed after the session ended.")
+    status(page).filter(has_text="Not saved: you are signed out").wait_for(
+        timeout=10_000
+    )
+    assert "Saved a few seconds ago" not in status(page).inner_text()
+    assert not AutosaveDraft.objects.exists()
+    kept = page.evaluate("JSON.stringify(localStorage)")
+    assert "Typed after the session ended." in kept
+    shot(page, "7-signed-out")
+    context.close()
+    assert not errors

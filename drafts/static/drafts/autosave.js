@@ -112,6 +112,11 @@
       } catch (error) {
         response = null;
       }
+      if (response && response.redirected) {
+        // The admin sent the request to its login page: the session has ended.
+        show("Not saved: you are signed out. Sign in again in another tab; your text is kept in this browser.", "refused");
+        return;
+      }
       if (response && response.ok) {
         lastSent = text;
         failures = 0;
@@ -123,7 +128,8 @@
       }
       if (response && response.status >= 400 && response.status < 500) {
         const answer = await response.json().catch(() => ({}));
-        show(`Not saved: ${answer.error || "refused"}. Your text is kept in this browser.`, "refused");
+        const reason = answer.error || "the server refused it (signed out, or no longer allowed to edit this story).";
+        show(`Not saved: ${reason} Your text is kept in this browser.`, "refused");
         return;
       }
       failures += 1;
@@ -219,7 +225,7 @@
       show("Saving…", "saving");
       post(body(pending.values, { base_version: pending.base }), pending.url)
         .then((response) => {
-          if (!response.ok) throw new Error(String(response.status));
+          if (!response.ok || response.redirected) throw new Error(String(response.status));
           forget();
           window.location.reload();
         })
