@@ -48,6 +48,7 @@ from core.changelist import (
     NewsroomTabularInline,
     SafeAdminMixin,
 )
+from drafts.views import autosave_urls
 from images.templatetags.images_extras import picture
 from tags.forms import TagAutocompleteWidget
 
@@ -537,6 +538,7 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
                 view(self.restore_view),
                 name="articles_article_restore",
             ),
+            *autosave_urls(self),
             *super().get_urls(),
         ]
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tags",
     "accounts",
     "comments",
+    "drafts",
     "demo",
 ]
 
@@ -524,3 +525,9 @@ NEWSROOM_COMMENT_RATE_WINDOW_SECONDS = int(
 NEWSROOM_COMMENT_IP_RETENTION_DAYS = int(
     os.environ.get("NEWSROOM_COMMENT_IP_RETENTION_DAYS", "90")
 )
+
+# --- Autosave (drafts/) ---------------------------------------------------------
+NEWSROOM_AUTOSAVE_MAX_BYTES = int(
+    os.environ.get("NEWSROOM_AUTOSAVE_MAX_BYTES", "500000")
+)
+NEWSROOM_AUTOSAVE_KEEP_DAYS = int(os.environ.get("NEWSROOM_AUTOSAVE_KEEP_DAYS", "30"))

@@ -360,6 +360,24 @@ CUSTOM = {
         stories=True,
         get_allowed=302,  # to the compare page
     ),
+    # Autosave: the same right as saving the form (edit, or add for a new story).
+    "admin:articles_article_autosave": Entry(
+        "admin:articles_article_autosave",
+        "story",
+        "edit",
+        "edit",
+        "autosave",
+        stories=True,
+        get_allowed=405,  # an autosave is a POST
+    ),
+    "admin:articles_article_autosave_new": Entry(
+        "admin:articles_article_autosave_new",
+        "story",
+        "add",
+        "add",
+        "autosave_new",
+        get_allowed=405,  # an autosave is a POST
+    ),
     "admin:articles_article_recoverlist": Entry(
         "admin:articles_article_recoverlist",
         "story",
@@ -880,6 +898,10 @@ def address(world: World, entry: Entry, story: str | None) -> str:
         )
     if kind == "recover":
         return reverse(entry.key, args=[world.versions[OWN_DRAFT].pk])
+    if kind == "autosave":
+        return reverse(entry.key, args=[world.stories[story].pk])
+    if kind == "autosave_new":
+        return reverse(entry.key, args=["5b0f3c1e-8d2a-4c55-9a57-1f2d3e4c5b6a"])
     if kind == "merge":
         tags = [world.objects["tags.tag"].pk, world.objects["tags.tag.second"].pk]
         return reverse(entry.key) + "?ids=" + ",".join(map(str, tags))
@@ -932,6 +954,8 @@ def post_body(world: World, entry: Entry, story: str | None) -> dict:
             "new_password1": "A-new-long-passphrase-2",
             "new_password2": "A-new-long-passphrase-2",
         }
+    if kind in {"autosave", "autosave_new"}:
+        return {"headline": "Autosaved by someone who may not", "base_version": "1"}
     return {"leaving": ""} if entry.key.endswith("presence") else {}
 
 
@@ -944,6 +968,7 @@ SNAPSHOT_APPS = {
     "comments",
     "accounts",
     "auth",
+    "drafts",
     "reversion",
     "admin",
     "django_tasks_database",
@@ -1083,6 +1108,9 @@ BODIES_THAT_BITE = [
         OTHERS_LIVE,
         "articles_editpresence",
     ),
+    ("admin:articles_article_autosave", JOURNALIST, OWN_DRAFT, "drafts_autosavedraft"),
+    ("admin:articles_article_autosave", EDITOR, OTHERS_LIVE, "drafts_autosavedraft"),
+    ("admin:articles_article_autosave_new", JOURNALIST, None, "drafts_autosavedraft"),
     ("admin:articles_section_add", EDITOR, None, "articles_section"),
     ("admin:articles_section_change", EDITOR, None, "articles_section"),
     ("admin:articles_leadin_delete", EDITOR, None, "articles_leadin"),
