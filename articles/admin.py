@@ -48,7 +48,6 @@ from core.changelist import (
     NewsroomTabularInline,
     SafeAdminMixin,
 )
-from drafts.views import autosave_urls
 from images.templatetags.images_extras import picture
 from tags.forms import TagAutocompleteWidget
 
@@ -538,7 +537,6 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
                 view(self.restore_view),
                 name="articles_article_restore",
             ),
-            *autosave_urls(self),
             *super().get_urls(),
         ]
 

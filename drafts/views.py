@@ -52,17 +52,19 @@ def new_story_autosave_view(request, key):
     return _answer(request, None, new_key=key)
 
 
-def autosave_urls(model_admin) -> list:
-    """The ArticleAdmin's autosave addresses (its get_urls adds these)."""
-    view = model_admin.admin_site.admin_view
+def autosave_urls(admin_site) -> list:
+    """The autosave addresses, beside the story admin's own
+    (admin/articles/article/…). The admin site adds them (newsroom/
+    admin_site.py), so the story admin needs to know nothing of drafts."""
+    view = admin_site.admin_view
     return [
         path(
-            "<int:pk>/autosave/",
+            "articles/article/<int:pk>/autosave/",
             view(story_autosave_view),
             name="articles_article_autosave",
         ),
         path(
-            "add/autosave/<uuid:key>/",
+            "articles/article/add/autosave/<uuid:key>/",
             view(new_story_autosave_view),
             name="articles_article_autosave_new",
         ),

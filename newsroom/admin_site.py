@@ -13,6 +13,12 @@ class NewsroomAdminSite(OTPAdminSite):
     def __init__(self, name="admin"):
         super().__init__(name)
 
+    def get_urls(self):
+        from drafts.views import autosave_urls
+
+        # Before the models' own: "articles/article/<id>/…" would catch them.
+        return autosave_urls(self) + super().get_urls()
+
     @property
     def login_form(self):
         if settings.NEWSROOM_STAFF_2FA:
