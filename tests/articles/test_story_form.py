@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -271,3 +273,19 @@ def test_compare_escapes_lead_in_text(admin_client):
     html = compare(admin_client, story)
     assert "<img src=x" not in html
     assert Article.objects.filter(pk=story.pk).exists()
+
+
+def test_compare_queries_do_not_grow_with_revisions(admin_client):
+    story = ArticleFactory()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            compare(admin_client, story)
+        return len(captured)
+
+    for n in range(3):
+        edit(admin_client, story, headline=f"Version {n}")
+    few = queries()
+    for n in range(6):
+        edit(admin_client, story, headline=f"Later version {n}")
+    assert queries() == few
