@@ -11,13 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import workflow
-from articles.diff import revision_diff
+from articles import checklist, workflow
+from articles.buttons import save_button, workflow_buttons
+from articles.diff import revision_diff, visible_changes
 from articles.models import (
     Article,
     ArticleEvent,
@@ -154,6 +155,39 @@ class ArticleEventInline(NewsroomTabularInline):
         return request.user.has_perm("articles.view_articleevent")
 
 
+class StateFilter(admin.SimpleListFilter):
+    """The list's filter in the column's words: "Live" and "Scheduled", not
+    the stored "Published" that covers both."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Status.DRAFT, _("Draft")),
+            (Status.IN_REVIEW, _("In review")),
+            ("scheduled", _("Scheduled")),
+            ("live", _("Live")),
+            (Status.UNPUBLISHED, _("Unpublished")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "live":
+            return queryset.published()
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value in {Status.DRAFT, Status.IN_REVIEW, Status.UNPUBLISHED}:
+            return queryset.filter(status=value)
+        return queryset
+
+
+def is_go_deeper_label(label: str) -> bool:
+    """The "Go deeper:" lead-in: readers get that line from the story's "Go
+    deeper" links, so the editor does not offer a second way to write it."""
+    return label.strip().rstrip(":").casefold() == "go deeper"
+
+
 def _formfield(db_field, **kwargs):
     """Model fields as form fields, with web addresses assumed to be https."""
     if isinstance(db_field, models.URLField):
@@ -169,6 +203,9 @@ class ArticleAdminForm(forms.ModelForm):
         widget=AdminSplitDateTime,
         help_text=_("For “Schedule”: when the story becomes public by itself."),
     )
+
+    # Publishing and scheduling, checked against the pre-publish checklist.
+    publishing_buttons = (f"_{Action.PUBLISH}", f"_{Action.SCHEDULE}")
 
     # Their values as the form was opened travel with it, so a refused save
     # can say what the other person changed.
@@ -196,6 +233,10 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = self.instance.edit_version
+        if self.instance.is_scheduled and "go_live_at" in self.fields:
+            self.fields["go_live_at"].initial = timezone.localtime(
+                self.instance.published_at
+            )
         for name in self.tracked_fields:
             if name in self.fields:
                 self.fields[name].show_hidden_initial = True
@@ -218,7 +259,41 @@ class ArticleAdminForm(forms.ModelForm):
             go_live_at = cleaned.get("go_live_at")
             if go_live_at is None or go_live_at <= timezone.now():
                 self.add_error("go_live_at", _("Choose a go-live time in the future."))
+        if workflow.is_editor(self.request.user) and any(
+            name in self.data for name in self.publishing_buttons
+        ):
+            failures = checklist.blocking_failures(self.posted_story(cleaned))
+            if failures:
+                raise ValidationError(
+                    checklist.refusal_message(failures), code="checklist"
+                )
         return cleaned
+
+    def posted_story(self, cleaned) -> checklist.Story:
+        """The story as this POST would leave it, for the checklist. "Go deeper"
+        rows come from the inline's fields in the same POST (the formsets are
+        validated after this form)."""
+        prefix = "related_links"
+        try:
+            total = int(self.data.get(f"{prefix}-TOTAL_FORMS", 0))
+        except ValueError:
+            total = 0
+        go_deeper = sum(
+            1
+            for index in range(min(total, 1000))
+            if self.data.get(f"{prefix}-{index}-target")
+            and not self.data.get(f"{prefix}-{index}-DELETE")
+        )
+        return checklist.Story(
+            headline=cleaned.get("headline") or "",
+            dek=cleaned.get("dek") or "",
+            body=cleaned.get("body") or "",
+            hero_image=cleaned.get("hero_image"),
+            tags=list(cleaned.get("tags") or []),
+            go_deeper=go_deeper,
+            source_name=cleaned.get("source_name") or "",
+            source_url=cleaned.get("source_url") or "",
+        )
 
     def _conflict_message(self) -> str:
         current = Article.objects.get(pk=self.instance.pk)
@@ -250,15 +325,11 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(SafeAdminMixin, VersionAdmin):
     form = ArticleAdminForm
-    list_display = [
-        "headline",
-        "section",
-        "state",
-        "published_at",
-        "author_names",
-        "updated_at",
-    ]
-    list_filter = ["status", "section"]
+    # At 1280 px beside the admin's menu and the filters, the headline gets
+    # the room: section and bylines sit under it rather than in columns.
+    list_display = ["story", "state", "live_from", "updated_at"]
+    list_display_links = ["story"]
+    list_filter = [StateFilter, "section"]
     list_select_related = ["section"]
     # One count of 100,000 stories per page view is enough: not a second one
     # for the unfiltered total beside a filtered list.
@@ -281,8 +352,12 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
     change_list_template = None
 
     class Media:
-        css = {"all": ["articles/admin/editor.css"]}
-        js = ["articles/admin/presence.js", "articles/admin/hero-preview.js"]
+        css = {"all": ["articles/admin/editor.css", "articles/admin/changelist.css"]}
+        js = [
+            "articles/admin/presence.js",
+            "articles/admin/hero-preview.js",
+            "articles/admin/publish-confirm.js",
+        ]
 
     def get_fieldsets(self, request, obj=None):
         publishing = [
@@ -321,7 +396,8 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
                     "description": _("Only for stories first published elsewhere."),
                 },
             ),
-            (_("Publishing"), {"fields": publishing}),
+            # Drawn in the side panel beside the writing (change_form.html).
+            (_("Publishing"), {"classes": ["publishing"], "fields": publishing}),
         ]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -335,6 +411,15 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
     def author_names(self, article):
         return ", ".join(author.name for author in article.byline_authors)
 
+    @admin.display(description=_("headline"), ordering="headline")
+    def story(self, article):
+        return format_html(
+            '{}<span class="story-row__meta">{} · {}</span>',
+            article.headline,
+            article.section,
+            self.author_names(article) or _("no byline"),
+        )
+
     @admin.display(description=_("preview"))
     def hero_preview(self, article):
         image = article.hero_image
@@ -343,6 +428,10 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
             reverse("admin:images_image_preview", args=[0]),
             picture(image, "16:9", sizes="20rem") if image else "",
         )
+
+    @admin.display(description=_("live from"), ordering="published_at")
+    def live_from(self, article):
+        return article.published_at
 
     @admin.display(description=_("state"), ordering="status")
     def state(self, article):
@@ -358,7 +447,17 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
             formfield.widget.attrs["class"] = "vLargeTextField one-line"
         if db_field.name == "body":
             # The house lead-in labels are data editors change, so read them per form.
-            labels = list(LeadIn.objects.values_list("label", flat=True))
+            # "Go deeper" is added one way only: the inline below the body.
+            labels = [
+                label
+                for label in LeadIn.objects.values_list("label", flat=True)
+                if not is_go_deeper_label(label)
+            ]
+            formfield.help_text = _(
+                "Short paragraphs. Start a paragraph with a lead-in from the "
+                "“Lead-in” menu (“The big picture:”). Add “Go deeper” stories "
+                "in the “Go deeper” section below."
+            )
             config = formfield.widget.config
             formfield.widget.config = config | {
                 "extensions": config["extensions"] | {"LeadIn": {"labels": labels}}
@@ -422,11 +521,17 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         obj = context.get("original") or Article(status=Status.DRAFT)
-        context["workflow_actions"] = [
-            action
-            for action in workflow.allowed_actions(request.user, obj)
-            if not (action == Action.PUBLISH and obj.is_live)
-        ]
+        form = context["adminform"].form
+        go_live_at = form.fields.get("go_live_at") and (
+            form.cleaned_data.get("go_live_at")
+            if form.is_bound and hasattr(form, "cleaned_data")
+            else form.fields["go_live_at"].initial
+        )
+        context["save_button"] = save_button(obj)
+        context["workflow_buttons"] = workflow_buttons(
+            request.user, obj, go_live_at or None
+        )
+        context["checklist"] = checklist.run(checklist.story_from_article(obj))
         if obj.pk:
             others = article_other_editors(article=obj, by=request.user)
             context["other_editors"] = others
@@ -491,6 +596,15 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
     def _run_many(self, request, queryset, action, done):
         changed = 0
         for article in queryset:
+            failures = (
+                checklist.blocking_failures(checklist.story_from_article(article))
+                if action == Action.PUBLISH
+                else []
+            )
+            if failures:
+                text = checklist.refusal_message(failures)
+                self.message_user(request, f"“{article}”: {text}", messages.ERROR)
+                continue
             try:
                 article_transition(article=article, action=action, by=request.user)
             except (PermissionDenied, ValidationError) as error:
@@ -596,8 +710,17 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
         versions = list(
             Version.objects.get_for_object(article)
             .select_related("revision__user")
+            .prefetch_related("revision__version_set")
             .order_by("-revision__date_created", "-pk")
         )
+        # Saves that changed nothing shown here are folded away unless asked.
+        no_change = gettext("No fields changed.")
+        for version, changed in zip(versions, visible_changes(versions), strict=True):
+            version.changed_something = changed
+            comment = version.revision.get_comment()
+            version.what = "" if comment == no_change else comment
+        show_all = request.GET.get("all") == "1"
+        shown = [v for v in versions if show_all or v.changed_something]
         # Looked up as typed: "²" passes isdigit() but int() refuses it.
         by_id = {str(version.pk): version for version in versions}
 
@@ -605,8 +728,8 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
             value = request.GET.get(name, "")
             return by_id.get(value) if value.isdigit() else default
 
-        newer = chosen("b", versions[0] if versions else None)
-        older = chosen("a", versions[1] if len(versions) > 1 else newer)
+        newer = chosen("b", shown[0] if shown else None)
+        older = chosen("a", shown[1] if len(shown) > 1 else newer)
         rows = revision_diff(older, newer) if older and newer else []
         return render(
             request,
@@ -616,7 +739,9 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
                 "opts": self.model._meta,
                 "original": article,
                 "title": _("Compare revisions"),
-                "versions": versions,
+                "versions": shown,
+                "folded": len(versions) - len(shown),
+                "show_all": show_all,
                 "older": older,
                 "newer": newer,
                 "rows": rows,

@@ -275,6 +275,10 @@ if TESTING:
 
 LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "en-gb")
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/London")
+# The site speaks one language: a browser asking for en-US gets the site's
+# English (and its dates, "1 Dec 2026, 21:34"), not Django's American one.
+LANGUAGES = [(LANGUAGE_CODE, LANGUAGE_CODE)]
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -432,7 +436,12 @@ DJANGO_PROSE_EDITOR_MENU_GROUPS = [
 ]
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
-        "js": [static_lazy("articles/editor/lead-in.js")],
+        # link.js replaces the editor's Link with our wording and a
+        # non-inclusive mark (the "Link" extension keeps its own sanitiser).
+        "js": [
+            static_lazy("articles/editor/lead-in.js"),
+            static_lazy("articles/editor/link.js"),
+        ],
         "extensions": {"LeadIn": "articles.richtext.process_lead_in"},
     },
 ]
@@ -447,6 +456,16 @@ NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
 NEWSROOM_SITE_TAGLINE = os.environ.get(
     "NEWSROOM_SITE_TAGLINE", "News in brief, told straight."
 )
+# The pre-publish checklist (articles/checklist.py): the body's word budget,
+# and the checks that refuse publishing instead of warning (comma list of
+# names: headline_length, dek_present, lead_in, word_budget, hero_image, tags,
+# links, go_deeper, source).
+NEWSROOM_WORD_BUDGET = int(os.environ.get("NEWSROOM_WORD_BUDGET", "300"))
+NEWSROOM_PUBLISH_BLOCKING_CHECKS = [
+    name.strip()
+    for name in os.environ.get("NEWSROOM_PUBLISH_BLOCKING_CHECKS", "").split(",")
+    if name.strip()
+]
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
 NEWSROOM_TOP_STORIES = int(os.environ.get("NEWSROOM_TOP_STORIES", "4"))
 NEWSROOM_LATEST_PER_SECTION = int(os.environ.get("NEWSROOM_LATEST_PER_SECTION", "3"))

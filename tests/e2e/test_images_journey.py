@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 
 from articles.models import Article
 from images.models import Image
-from tests.e2e.admin_pages import admin_login, choose_autocomplete
+from tests.e2e.admin_pages import admin_login, choose_autocomplete, confirm_and_press
 from tests.factories import AuthorFactory, SectionFactory, UserFactory
 from tests.images import picture_bytes
 
@@ -67,7 +67,7 @@ def test_journalist_uploads_sets_focal_point_and_uses_a_hero_image(
     page = desk.new_page()
     admin_login(page, "ed", "pw-editor-1")
     page.goto(f"/admin/articles/article/{story.pk}/change/")
-    page.click("input[name=_publish]")
+    confirm_and_press(page, "_publish")
     page.locator(".messagelist", has_text="The story is live.").wait_for()
     desk.close()
 

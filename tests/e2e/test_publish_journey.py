@@ -2,7 +2,14 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from articles.models import Article, LeadIn, Status
-from tests.e2e.admin_pages import admin_login, choose_autocomplete
+from tests.e2e.admin_pages import (
+    admin_login,
+    choose_autocomplete,
+    confirm_and_press,
+    fill_story_top,
+    press_crafted_button,
+    type_and_link,
+)
 from tests.factories import (
     EDITOR_PERMISSIONS,
     AuthorFactory,
@@ -30,26 +37,24 @@ def test_editor_writes_and_publishes_a_story_read_by_the_public(
     admin_login(page, "editor", "cupure-editor")
     page.goto("/admin/articles/article/add/")
 
-    page.fill("#id_headline", '"Not yet": Harbour talks end without a deal')
-    page.fill("#id_dek", "Negotiators will meet again in the spring.")
-    choose_autocomplete(page, "id_section", "World news")
-    choose_autocomplete(page, "id_bylines-0-author", "Ines Okafor")
+    fill_story_top(
+        page,
+        '"Not yet": Harbour talks end without a deal',
+        "Negotiators will meet again in the spring.",
+    )
 
     editor = page.locator(".prose-editor .ProseMirror[contenteditable=true]")
     editor.click()
     page.locator(".prose-menubar__selected", has_text="Lead-in").click()
     page.locator(".prose-menubar__option", has_text="The big picture:").click()
     page.keyboard.type("Ferries will keep running while the talks go on. ")
-    page.keyboard.type("Background")
-    for _ in range(len("Background")):
-        page.keyboard.press("Shift+ArrowLeft")
-    page.locator(".prose-menubar button[data-name=link]").click()
-    page.locator("dialog[open] input[name=href]").fill("https://example.com/background")
-    page.locator("dialog[open] button[type=submit]").click()
+    dialog = type_and_link(page, "Background")
+    dialog.locator("input[name=href]").fill("https://example.com/background")
+    dialog.locator("button[type=submit]").click()
     page.fill("#id_tags", "harbour summit, veltria")
     screenshot(page, "publish-journey-1-editor")
 
-    page.click("input[name=_publish]")
+    confirm_and_press(page, "_publish")
 
     page.locator(".messagelist", has_text="The story is live.").wait_for()
     article = Article.objects.get()
@@ -96,14 +101,7 @@ def test_journalist_cannot_publish_even_with_a_crafted_button(page, live_server)
     page.fill("#id_headline", "A journalist's draft")
     choose_autocomplete(page, "id_section", "World news")
     # Add the publish button the server never offered, and press it.
-    page.evaluate(
-        """() => {
-            const button = document.createElement('input');
-            button.type = 'submit'; button.name = '_publish'; button.value = 'Publish';
-            document.querySelector('.submit-row').append(button);
-        }"""
-    )
-    page.click("input[name=_publish]")
+    press_crafted_button(page, "_publish")
 
     page.locator(".messagelist", has_text="Only editors can publish").wait_for()
     assert Article.objects.get().status == Status.DRAFT

@@ -45,7 +45,7 @@ def test_journalist_accepts_a_suggested_existing_tag(page, live_server, screensh
     screenshot(page, "tags-journey-1-suggestion")
     suggestion.click()
     assert tags.input_value() == "alaska, trump putin, "
-    page.click("input[name=_save]")
+    page.click("input[name=_continue]")
 
     page.locator(".messagelist .success").wait_for()
     story = Article.objects.get(headline="Leaders meet again on the strait")

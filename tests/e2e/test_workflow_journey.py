@@ -2,20 +2,19 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Status
-from tests.e2e.admin_pages import admin_login, choose_autocomplete
-from tests.factories import AuthorFactory, SectionFactory, UserFactory
+from tests.e2e.admin_pages import (
+    add_correction,
+    admin_login,
+    choose_autocomplete,
+    confirm_and_press,
+    staff,
+)
+from tests.factories import AuthorFactory, SectionFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("roles")]
-
-
-def staff(username, password, group):
-    user = UserFactory(username=username, password=password, is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 def test_draft_review_schedule_go_live_and_correct(browser, live_server, screenshot):
@@ -70,7 +69,7 @@ def test_draft_review_schedule_go_live_and_correct(browser, live_server, screens
     page.goto(f"/admin/articles/article/{story.pk}/change/")
     page.fill("#id_go_live_at_0", go_live.strftime("%Y-%m-%d"))
     page.fill("#id_go_live_at_1", go_live.strftime("%H:%M:%S"))
-    page.click("input[name=_schedule]")
+    confirm_and_press(page, "_schedule")
     page.locator(
         ".messagelist", has_text="Scheduled: the story goes live at"
     ).wait_for()
@@ -94,11 +93,7 @@ def test_draft_review_schedule_go_live_and_correct(browser, live_server, screens
 
         # The editor appends a correction; readers see it with the time.
         page.goto(f"/admin/articles/article/{story.pk}/change/")
-        page.click("text=Add another Correction or update")
-        page.select_option("#id_corrections-0-kind", "correction")
-        page.fill("#id_corrections-0-text", "An earlier version misnamed the strait.")
-        page.click("input[name=_continue]")
-        page.locator(".messagelist .success").wait_for()
+        add_correction(page, "An earlier version misnamed the strait.")
 
         reader_page.goto(url)
         notes = reader_page.locator(".story__notes")

@@ -48,7 +48,7 @@ export const LeadIn = Mark.create({
     menu.defineItem({
       name: "leadIn",
       groups: "leadIns",
-      button: buttons.text("Lead-in ▾", "Lead-ins: mark the selected words, or start the paragraph with a house label"),
+      button: buttons.text("Lead-in", "Lead-ins: mark the selected words, or start the paragraph with a house label"),
       option: option("Mark selection as lead-in"),
       command: (editor) => editor.chain().focus().toggleLeadIn().run(),
       // Always "active", so the dropdown is labelled "Lead-in" rather than "?".
