@@ -14,7 +14,7 @@ from reversion.models import Version
 from articles import search
 from articles.models import Article, Status
 from tags.services import trending_invalidate
-from tests.articles.test_workflow import change_form, member
+from tests.articles.staff import change_form, member
 from tests.factories import ArticleFactory, AuthorFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]

@@ -17,7 +17,7 @@ from reversion.models import Version
 
 from articles.buttons import schedule_label, workflow_buttons
 from articles.models import Article, LeadIn, Status
-from tests.articles.test_workflow import change_form, edit
+from tests.articles.staff import change_form, edit
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("roles")]
