@@ -16,10 +16,7 @@ from newsroom.security import csp_report
 # Stories, sections, tags and authors all invalidate "sitemaps" when they change.
 sitemap = depends("sitemaps")
 
-admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} newsroom"
-admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} newsroom"
-admin.site.index_title = "Newsroom"
-admin.site.site_url = "/"
+# The admin's titles come from NEWSROOM_SITE_NAME: see newsroom/admin_site.py.
 
 urlpatterns = [
     path(

@@ -1,7 +1,7 @@
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from taggit.forms import TagWidget
+from taggit.forms import TagField, TagWidget
 
 from core.changelist import (
     StrictModelChoiceField,
@@ -9,10 +9,13 @@ from core.changelist import (
     is_id,
 )
 from tags.models import Tag
+from tags.services import tag_typed_warnings
 
 
 class TagAutocompleteWidget(TagWidget):
-    """Taggit's comma-separated input, with suggestions from existing tags."""
+    """Taggit's comma-separated input, with suggestions from existing tags
+    and, while typing, flags on near-duplicates with a button to use the
+    existing tag (the same check StoryTagField makes on saving)."""
 
     def __init__(self, attrs=None):
         super().__init__(
@@ -20,6 +23,7 @@ class TagAutocompleteWidget(TagWidget):
                 "class": "vLargeTextField one-line tag-autocomplete",
                 "autocomplete": "off",
                 "data-suggest-url": reverse_lazy("admin:tags_tag_suggest"),
+                "data-check-url": reverse_lazy("admin:tags_tag_check"),
                 **(attrs or {}),
             }
         )
@@ -27,6 +31,30 @@ class TagAutocompleteWidget(TagWidget):
     class Media:
         js = ["tags/admin/tag-autocomplete.js"]
         css = {"all": ["tags/admin/tag-autocomplete.css"]}
+
+
+class StoryTagField(TagField):
+    """The story form's tags: refused when one is a near-duplicate of an
+    existing tag, a merged name or another tag typed with it, each named
+    with the tag to use instead, so a subject never gets a second tag."""
+
+    widget = TagAutocompleteWidget
+
+    def clean(self, value):
+        names = super().clean(value)
+        blocking = [w for w in tag_typed_warnings(names) if w.blocking]
+        if blocking:
+            raise forms.ValidationError(
+                [
+                    forms.ValidationError(
+                        _("%(message)s Use “%(use)s”."),
+                        code="near_duplicate",
+                        params={"message": warning.message, "use": warning.use},
+                    )
+                    for warning in blocking
+                ]
+            )
+        return names
 
 
 class TagMergeForm(forms.Form):
