@@ -9,7 +9,7 @@ from taggit.models import Tag as TaggitDefaultTag
 from taggit.utils import parse_tags
 
 from core.changelist import NewsroomModelAdmin, NewsroomTabularInline, is_id
-from tags.forms import TagMergeForm
+from tags.forms import TagAdminForm, TagMergeForm
 from tags.models import Tag, TagAlias, TagRedirect
 from tags.services import (
     near_duplicate_groups,
@@ -59,6 +59,7 @@ class TagAdmin(NewsroomModelAdmin):
     ordering = ["name"]
     search_fields = ["name", "slug", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
+    form = TagAdminForm
     fields = ["name", "slug", "description", "strip_position", "is_hidden_from_strip"]
     inlines = [TagAliasInline, TagRedirectInline]
     actions = ["merge_selected"]
@@ -100,9 +101,25 @@ class TagAdmin(NewsroomModelAdmin):
         # Compared with the strip as readers see it before this pin.
         pinned = "strip_position" in form.changed_data
         conflicts = tag_pin_conflicts(tag=obj) if pinned else []
+        renamed = "name" in form.changed_data
+        twins = [
+            warning
+            for warning in (tag_typed_warnings([obj.name]) if renamed else [])
+            if warning.use != form.initial.get("name")
+        ]
         super().save_model(request, obj, form, change)
         tag_record_slug_change(tag=obj, old_slug=old_slug)
         trending_invalidate()
+        for warning in twins:
+            self.message_user(
+                request,
+                _(
+                    "%(message)s Saved anyway: if they are one subject, merge "
+                    "them on the Near-duplicates page."
+                )
+                % {"message": warning.message},
+                messages.WARNING,
+            )
         for other in conflicts:
             self.message_user(
                 request,

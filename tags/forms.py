@@ -8,7 +8,7 @@ from core.changelist import (
     StrictModelMultipleChoiceField,
     is_id,
 )
-from tags.models import Tag
+from tags.models import Tag, normalize_tag_name
 from tags.services import tag_typed_warnings
 
 
@@ -55,6 +55,49 @@ class StoryTagField(TagField):
                 ]
             )
         return names
+
+
+class TagAdminForm(forms.ModelForm):
+    """The tag admin's form: a name or address already taken is refused
+    naming the tag that has it, instead of Django's "Tag with this Name
+    already exists." (twice, with the constraint's message)."""
+
+    class Meta:
+        model = Tag
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "strip_position",
+            "is_hidden_from_strip",
+        ]
+
+    def _others(self):
+        return Tag.objects.exclude(pk=self.instance.pk)
+
+    def clean_name(self):
+        name = normalize_tag_name(self.cleaned_data["name"])
+        if same := self._others().filter(name__iexact=name).first():
+            raise forms.ValidationError(
+                _(
+                    "A tag with this name already exists (capitals don't "
+                    "count): “%(tag)s”. Tag stories with it, or choose another "
+                    "name."
+                ),
+                code="unique",
+                params={"tag": same.name},
+            )
+        return name
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if same := self._others().filter(slug=slug).first():
+            raise forms.ValidationError(
+                _("The address /tags/%(slug)s/ belongs to “%(tag)s”; choose another."),
+                code="unique",
+                params={"slug": slug, "tag": same.name},
+            )
+        return slug
 
 
 class TagMergeForm(forms.Form):

@@ -223,3 +223,53 @@ def test_pinning_an_unrelated_tag_does_not_warn(admin_client):
     assert not [
         m for m in get_messages(response.wsgi_request) if m.level_tag == "warning"
     ]
+
+
+# --- The tag admin's own messages -------------------------------------------------
+
+TAG_FORM = {
+    "aliases-TOTAL_FORMS": "0",
+    "aliases-INITIAL_FORMS": "0",
+    "redirects-TOTAL_FORMS": "0",
+    "redirects-INITIAL_FORMS": "0",
+}
+
+
+def tag_admin_errors(admin_client, **data):
+    response = admin_client.post(reverse("admin:tags_tag_add"), data | TAG_FORM)
+    assert response.status_code == 200
+    return response.context["adminform"].form.errors
+
+
+def test_the_tag_admin_names_the_tag_that_has_the_name(admin_client):
+    TagFactory(name="Trump")
+    errors = tag_admin_errors(admin_client, name="trump", slug="other")
+    assert errors == {
+        "name": [
+            "A tag with this name already exists (capitals don't count): "
+            "“Trump”. Tag stories with it, or choose another name."
+        ]
+    }
+
+
+def test_the_tag_admin_names_the_tag_that_has_the_address(admin_client):
+    TagFactory(name="trump")
+    errors = tag_admin_errors(admin_client, name="trumpet", slug="trump")
+    assert errors == {
+        "slug": ["The address /tags/trump/ belongs to “trump”; choose another."]
+    }
+
+
+def test_the_tag_admin_warns_about_a_near_duplicate_it_saves(admin_client):
+    TagFactory(name="trump putin")
+    response = admin_client.post(
+        reverse("admin:tags_tag_add"),
+        {"name": "Trump-Putin", "slug": "tp"} | TAG_FORM,
+        follow=True,
+    )
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert shown[0] == (
+        "“Trump-Putin” looks like the existing tag “trump putin”. Saved anyway: "
+        "if they are one subject, merge them on the Near-duplicates page."
+    )
+    assert Tag.objects.filter(name="Trump-Putin").exists()
