@@ -286,8 +286,12 @@ _LOOKS_MERGED = _lazy(
 )
 _LOOKS_TYPED = _lazy("“%(name)s” looks like “%(use)s”, also on this story.")
 _NARROWS = _lazy(
-    "“%(name)s” is “%(use)s” with more words, and “%(use)s” is on this story "
-    "too: one tag may do."
+    "“%(name)s” is “%(broader)s” with more words, and “%(broader)s” is on this "
+    "story too: one tag may do."
+)
+_NARROWS_FURTHER = _lazy(
+    "“%(name)s” is “%(broader)s” with more words, itself “%(use)s” with more "
+    "words, and both are on this story: one tag may do."
 )
 
 
@@ -356,12 +360,21 @@ def tag_typed_warnings(names: list[str]) -> list[TypedTagWarning]:
     # "trump putin" beside "trump": a hint only, the story may need both.
     flagged = {warning.name for warning in warnings}
     left = list(dict.fromkeys(stands_for.values()))
+
+    def broader_than(name: str) -> str | None:
+        return next((other for other in left if narrows(name, other)), None)
+
     for name in names:
-        if name in flagged:
+        broader = None if name in flagged else broader_than(name)
+        if broader is None:
             continue
-        broader = next((other for other in left if narrows(name, other)), None)
-        if broader is not None:
-            warn(name, broader, _NARROWS, blocking=False)
+        # "Use" offers the broadest tag of the chain, so one click is enough.
+        broadest, seen = broader, {name, broader}
+        while (wider := broader_than(broadest)) is not None and wider not in seen:
+            broadest = wider
+            seen.add(wider)
+        message = _NARROWS if broadest == broader else _NARROWS_FURTHER
+        warn(name, broadest, message, blocking=False, broader=broader)
     return warnings
 
 

@@ -43,14 +43,24 @@ def skeleton(name: str) -> str:
     return "".join(_words(name))
 
 
+GLUED_WORD = 5
+
+
 def narrows(name: str, broader: str) -> bool:
     """Whether `name` is `broader` with words added after it ("trump putin"
-    narrows "trump", "trumpputin summit" narrows "trump-putin"; "trumpet"
-    narrows nothing). Not a near-duplicate: a hint that one tag may do."""
+    and "trumpputin summit" narrow "trump"; "trumpet" and "trumps" narrow
+    nothing). A word glued on counts when it is word-long (five letters).
+    Not a near-duplicate: a hint that one tag may do."""
     words, wanted = _words(name), skeleton(broader)
-    return bool(wanted) and any(
-        "".join(words[:end]) == wanted for end in range(1, len(words))
-    )
+    whole = "".join(words)
+    if not wanted or len(whole) <= len(wanted) or not whole.startswith(wanted):
+        return False
+    end = 0
+    for word in words:
+        end += len(word)
+        if end >= len(wanted):
+            return end == len(wanted) or end - len(wanted) >= GLUED_WORD
+    return False
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

@@ -124,9 +124,10 @@ def test_a_failed_login_says_email(client, reader):
     )
     page = response.content.decode()
     assert "That email and password do not match an account." in page
-    assert "username" not in page.replace('name="username"', "").replace(
-        'id_username"', ""
-    ).lower()
+    assert (
+        "username"
+        not in page.replace('name="username"', "").replace('id_username"', "").lower()
+    )
     empty = client.post(reverse("accounts:login"), {"username": "", "password": ""})
     assert "Enter your email address." in empty.content.decode()
 
