@@ -40,7 +40,8 @@
     flags.className = "tag-flags";
     flags.setAttribute("aria-live", "polite");
     flags.hidden = true;
-    input.closest(".tag-autocomplete-wrap").after(flags);
+    // Inside the input's wrapper: under the input, as wide as it.
+    input.closest(".tag-autocomplete-wrap").append(flags);
     const described = input.getAttribute("aria-describedby");
     input.setAttribute("aria-describedby", [described, flags.id].filter(Boolean).join(" "));
 
