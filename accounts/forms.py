@@ -92,7 +92,24 @@ class SignUpForm(forms.Form):
 
 
 class ReaderLoginForm(AuthenticationForm):
-    """Django's login form, reading an email the way sign-up stored it."""
+    """Django's login form, reading an email the way sign-up stored it.
+    Readers' usernames are their email addresses, so the field says so."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That email and password do not match an account. Check them, or "
+            "reset your password."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.label = _("Email")
+        username.widget.input_type = "email"
+        username.widget.attrs["autocomplete"] = "email"
+        username.error_messages["required"] = _("Enter your email address.")
 
     def clean_username(self):
         username = self.cleaned_data["username"]

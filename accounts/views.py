@@ -1,16 +1,24 @@
 """Reader accounts: signing up, the account page, the data download."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
-from accounts.forms import DeleteAccountForm, SignUpForm
+from accounts.forms import (
+    DeleteAccountForm,
+    ReaderLoginForm,
+    ReaderPasswordResetForm,
+    SignUpForm,
+)
 from accounts.services import (
     DisplayNameTaken,
     reader_confirm_sign_up,
@@ -19,6 +27,51 @@ from accounts.services import (
     reader_sign_up,
     sign_up_tokens,
 )
+
+# --- Django's sign-in and password views, named after the publication ----------
+
+
+class PublicationNamed:
+    """Django's auth views set `site_name` to the request's host
+    ("127.0.0.1:8000"), hiding the context processor's: put ours back."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return context | {"site_name": settings.NEWSROOM_SITE_NAME}
+
+
+class LoginView(PublicationNamed, auth.LoginView):
+    authentication_form = ReaderLoginForm
+
+
+class PasswordResetView(PublicationNamed, auth.PasswordResetView):
+    form_class = ReaderPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    @property
+    def extra_email_context(self):
+        # The mail's name and link are the publication's, not the host's.
+        return {
+            "site_name": settings.NEWSROOM_SITE_NAME,
+            "site_url": settings.NEWSROOM_SITE_URL,
+        }
+
+
+class PasswordResetDoneView(PublicationNamed, auth.PasswordResetDoneView):
+    pass
+
+
+class PasswordResetConfirmView(PublicationNamed, auth.PasswordResetConfirmView):
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(PublicationNamed, auth.PasswordResetCompleteView):
+    pass
+
+
+# --- Signing up and the account page --------------------------------------------
 
 
 def sign_up(request):

@@ -50,7 +50,7 @@ from core.changelist import (
     SafeAdminMixin,
 )
 from images.templatetags.images_extras import picture
-from tags.forms import TagAutocompleteWidget
+from tags.forms import StoryTagField
 
 
 @admin.register(Section)
@@ -441,7 +441,7 @@ class ArticleAdmin(SafeAdminMixin, VersionAdmin):
         if db_field.name == "source_url":
             kwargs["assume_scheme"] = "https"
         if db_field.name == "tags":
-            kwargs["widget"] = TagAutocompleteWidget()
+            kwargs["form_class"] = StoryTagField
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in {"headline", "dek", "source_url"}:
             formfield.widget.attrs["class"] = "vLargeTextField one-line"

@@ -3,12 +3,16 @@
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 
 class NewsroomAdminSite(OTPAdminSite):
     """Django's admin; with NEWSROOM_STAFF_2FA on, staff sign in with a code
     from their authenticator app too, and an unverified session is not let in."""
+
+    site_url = "/"
 
     def __init__(self, name="admin"):
         super().__init__(name)
@@ -18,6 +22,17 @@ class NewsroomAdminSite(OTPAdminSite):
 
         # Before the models' own: "articles/article/<id>/…" would catch them.
         return autosave_urls(self) + super().get_urls()
+
+    # Read per request, so the name follows NEWSROOM_SITE_NAME wherever it is set.
+    @property
+    def site_header(self):
+        return _("%(site)s newsroom") % {"site": settings.NEWSROOM_SITE_NAME}
+
+    @property
+    def site_title(self):
+        return self.site_header
+
+    index_title = gettext_lazy("Newsroom")
 
     @property
     def login_form(self):

@@ -17,10 +17,7 @@ from pagecache.store import depends
 # Stories, sections, tags and authors all invalidate SITEMAPS when they change.
 sitemap = depends(keys.SITEMAPS)
 
-admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} newsroom"
-admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} newsroom"
-admin.site.index_title = "Newsroom"
-admin.site.site_url = "/"
+# The admin's titles come from NEWSROOM_SITE_NAME: see newsroom/admin_site.py.
 
 urlpatterns = [
     path(

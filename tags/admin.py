@@ -6,15 +6,18 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitDefaultTag
+from taggit.utils import parse_tags
 
 from core.changelist import NewsroomModelAdmin, NewsroomTabularInline, is_id
-from tags.forms import TagMergeForm
+from tags.forms import TagAdminForm, TagMergeForm
 from tags.models import Tag, TagAlias, TagRedirect
 from tags.services import (
     near_duplicate_groups,
     tag_merge,
+    tag_pin_conflicts,
     tag_record_slug_change,
     tag_suggestions,
+    tag_typed_warnings,
     trending_invalidate,
 )
 
@@ -56,6 +59,7 @@ class TagAdmin(NewsroomModelAdmin):
     ordering = ["name"]
     search_fields = ["name", "slug", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
+    form = TagAdminForm
     fields = ["name", "slug", "description", "strip_position", "is_hidden_from_strip"]
     inlines = [TagAliasInline, TagRedirectInline]
     actions = ["merge_selected"]
@@ -84,14 +88,49 @@ class TagAdmin(NewsroomModelAdmin):
                 self.admin_site.admin_view(self.suggest_view),
                 name="tags_tag_suggest",
             ),
+            path(
+                "check/",
+                self.admin_site.admin_view(self.check_view),
+                name="tags_tag_check",
+            ),
             *super().get_urls(),
         ]
 
     def save_model(self, request, obj, form, change):
         old_slug = form.initial.get("slug", "") if change else ""
+        # Compared with the strip as readers see it before this pin.
+        pinned = "strip_position" in form.changed_data
+        conflicts = tag_pin_conflicts(tag=obj) if pinned else []
+        renamed = "name" in form.changed_data
+        twins = [
+            warning
+            for warning in (tag_typed_warnings([obj.name]) if renamed else [])
+            if warning.use != form.initial.get("name")
+        ]
         super().save_model(request, obj, form, change)
         tag_record_slug_change(tag=obj, old_slug=old_slug)
         trending_invalidate()
+        for warning in twins:
+            self.message_user(
+                request,
+                _(
+                    "%(message)s Saved anyway: if they are one subject, merge "
+                    "them on the Near-duplicates page."
+                )
+                % {"message": warning.message},
+                messages.WARNING,
+            )
+        for other in conflicts:
+            self.message_user(
+                request,
+                _(
+                    "“%(tag)s” looks like “%(other)s”, already on the trending "
+                    "strip: the strip shows only one of them. Merge them on "
+                    "the Near-duplicates page to keep one tag."
+                )
+                % {"tag": obj.name, "other": other.name},
+                messages.WARNING,
+            )
 
     def has_merge_permission(self, request):
         return request.user.has_perms(["tags.change_tag", "tags.delete_tag"])
@@ -167,3 +206,15 @@ class TagAdmin(NewsroomModelAdmin):
         return JsonResponse(
             {"results": tag_suggestions(query=request.GET.get("q", ""))}
         )
+
+    def check_view(self, request):
+        """The story form's tags as typed (`names`, comma-separated): the
+        near-duplicates among them, for the widget to flag before saving."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            names = parse_tags(request.GET.get("names", "")[:5000])
+        except ValueError:
+            names = []
+        warnings = tag_typed_warnings(names)
+        return JsonResponse({"warnings": [warning.as_dict() for warning in warnings]})

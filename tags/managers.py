@@ -5,7 +5,7 @@ from core.text import skeleton_variants
 from tags.models import Tag, TagAlias, normalize_tag_name
 
 
-def _existing_tags(names: set[str]) -> dict[str, Tag]:
+def existing_tags(names: set[str]) -> dict[str, Tag]:
     """For each lower-case name: the tag it files under, by its own name, a
     merged name, or a look-alike of either ("café" typed where "cafe\u0301",
     "ｃafé" or "сafé" with a Cyrillic с exists). Three queries at most."""
@@ -54,7 +54,7 @@ class NormalizingTaggableManager(_TaggableManager):
                     continue
                 names_seen.add(tag.lower())
             cleaned.append(tag)
-        existing = _existing_tags(names_seen) if names_seen else {}
+        existing = existing_tags(names_seen) if names_seen else {}
         instances, seen_pks, new_skeletons = [], set(), set()
         for tag in cleaned:
             if isinstance(tag, str):

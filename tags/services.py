@@ -1,6 +1,7 @@
 """Tag changes with consequences, and the trending strip."""
 
 from collections import Counter
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,12 +20,14 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Lower
+from django.db.models.functions import Greatest, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.cache import is_reachable
 from core.text import skeleton, skeleton_variants
+from tags.managers import existing_tags
 from tags.models import (
     Tag,
     TagAlias,
@@ -34,7 +37,7 @@ from tags.models import (
     stories,
 )
 from tags.signals import strip_changed, tags_merged
-from tags.similarity import are_near_duplicates, group_near_duplicates
+from tags.similarity import are_near_duplicates, group_near_duplicates, narrows
 
 TRENDING_CACHE_KEY = "tags:trending-strip"
 # How the strip read when a change last worked it out (see trending_invalidate).
@@ -219,10 +222,165 @@ def tag_suggestions(*, query: str, limit: int = 8) -> list[dict]:
             continue
         ranked.append((rank, -tag.story_count, tag.name.lower(), tag, reason))
     ranked.sort(key=lambda row: row[:3])
+    # One suggestion per near-duplicate group: its canonical tag (the most
+    # used), at the best place any of its members earned.
+    by_name = {row[3].name: row for row in ranked}
+    for group in group_near_duplicates(by_name):
+        members = [by_name[name] for name in group]
+        canonical = min(members, key=lambda row: (row[1], row[2]))
+        best = min(members, key=lambda row: row[:3])
+        for row in members:
+            by_name.pop(row[3].name)
+        by_name[canonical[3].name] = (*best[:3], canonical[3], best[4])
+    ranked = sorted(by_name.values(), key=lambda row: row[:3])
     return [
         {"name": tag.name, "story_count": tag.story_count, "reason": reason}
         for *_, tag, reason in ranked[:limit]
     ]
+
+
+# --- Tags typed on one story -----------------------------------------------------
+
+MAX_CHECKED_NAMES = 50
+
+
+@dataclass(frozen=True)
+class TypedTagWarning:
+    """A tag typed on a story that should be another: `use` is the tag to
+    take instead. A blocking one stops the story being saved."""
+
+    name: str
+    use: str
+    message: str
+    blocking: bool = True
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _near_duplicate_candidates(names: list[str]) -> tuple[list[Tag], list[TagAlias]]:
+    """Existing tags (most used first) and merged names that could be
+    near-duplicates of `names`: two queries whatever the number of names."""
+    starts = Q()
+    for name in names:
+        starts |= Q(name__istartswith=name[:2])
+    tags, candidates = Tag.objects.all(), starts
+    if connection.vendor == "postgresql":
+        # Trigrams catch typos in the first letters too.
+        scores = [TrigramSimilarity(Lower("name"), name.lower()) for name in names]
+        tags = tags.annotate(
+            trigram=Greatest(*scores) if len(scores) > 1 else scores[0]
+        )
+        candidates |= Q(trigram__gt=TRIGRAM_THRESHOLD)
+    found = tags.filter(candidates).with_story_counts()
+    aliases = TagAlias.objects.filter(starts).select_related("tag")
+    return (
+        list(found.order_by("-story_count", "pk")[:500]),
+        list(aliases.order_by("pk")[:500]),
+    )
+
+
+_FILED_UNDER = _lazy(
+    "“%(name)s” was merged into “%(use)s”, or looks just like it: the story "
+    "gets “%(use)s”."
+)
+_LESS_USED = _lazy("“%(name)s” looks like “%(use)s”, the tag most stories use.")
+_LOOKS_EXISTING = _lazy("“%(name)s” looks like the existing tag “%(use)s”.")
+_LOOKS_MERGED = _lazy(
+    "“%(name)s” looks like “%(alias)s”, which was merged into “%(use)s”."
+)
+_LOOKS_TYPED = _lazy("“%(name)s” looks like “%(use)s”, also on this story.")
+_NARROWS = _lazy(
+    "“%(name)s” is “%(broader)s” with more words, and “%(broader)s” is on this "
+    "story too: one tag may do."
+)
+_NARROWS_FURTHER = _lazy(
+    "“%(name)s” is “%(broader)s” with more words, itself “%(use)s” with more "
+    "words, and both are on this story: one tag may do."
+)
+
+
+def tag_typed_warnings(names: list[str]) -> list[TypedTagWarning]:
+    """What is wrong with the tags typed on one story, before it is saved.
+
+    A new name that is a near-duplicate of an existing tag or of a merged
+    name ("trumps" beside "Trump"), or of another name typed with it
+    ("trumpputin" with "trump putin"), blocks: five spellings of one subject
+    never become five tags. A name that files under another tag by itself
+    (a merged name, a look-alike), or an existing tag less used than its
+    near-duplicate, only gets a notice. Six queries, however many names.
+    """
+    typed: dict[str, str] = {}
+    for raw in names[:MAX_CHECKED_NAMES]:
+        if name := normalize_tag_name(raw):
+            typed.setdefault(name.lower(), name)
+    if not typed:
+        return []
+    names = list(typed.values())
+    resolved = existing_tags(set(typed))
+    tags, aliases = _near_duplicate_candidates(names)
+    warnings: list[TypedTagWarning] = []
+    stands_for: dict[str, str] = {}  # typed name -> the tag the story gets
+
+    def warn(name, use, message, blocking=True, **extra):
+        text = message % {"name": name, "use": use, **extra}
+        warnings.append(TypedTagWarning(name, use, text, blocking))
+        stands_for[name] = use
+
+    for name in names:
+        tag = resolved.get(name.lower())
+        twin = next(
+            (
+                other
+                for other in tags
+                if other.name.lower() != name.lower()
+                and are_near_duplicates(name, other.name)
+            ),
+            None,
+        )
+        merged = next((a for a in aliases if are_near_duplicates(name, a.name)), None)
+        if tag is not None and tag.name.lower() != name.lower():
+            warn(name, tag.name, _FILED_UNDER, blocking=False)
+        elif tag is not None:
+            own = next((other for other in tags if other.pk == tag.pk), None)
+            used = own.story_count if own is not None else 0
+            if twin is not None and twin.story_count > used:
+                warn(name, twin.name, _LESS_USED, blocking=False)
+            else:
+                stands_for[name] = tag.name
+        elif twin is not None:
+            warn(name, twin.name, _LOOKS_EXISTING)
+        elif merged is not None:
+            warn(name, merged.tag.name, _LOOKS_MERGED, alias=merged.name)
+        else:
+            stands_for[name] = name
+    # Near-duplicates among what the story is left with: an existing tag, or
+    # else the first typed, stays.
+    existing_names = {tag.name for tag in resolved.values()}
+    for group in group_near_duplicates(dict.fromkeys(stands_for.values())):
+        keep = next((name for name in group if name in existing_names), group[0])
+        for name in names:
+            if stands_for[name] in group and stands_for[name] != keep:
+                warn(name, keep, _LOOKS_TYPED)
+    # "trump putin" beside "trump": a hint only, the story may need both.
+    flagged = {warning.name for warning in warnings}
+    left = list(dict.fromkeys(stands_for.values()))
+
+    def broader_than(name: str) -> str | None:
+        return next((other for other in left if narrows(name, other)), None)
+
+    for name in names:
+        broader = None if name in flagged else broader_than(name)
+        if broader is None:
+            continue
+        # "Use" offers the broadest tag of the chain, so one click is enough.
+        broadest, seen = broader, {name, broader}
+        while (wider := broader_than(broadest)) is not None and wider not in seen:
+            broadest = wider
+            seen.add(wider)
+        message = _NARROWS if broadest == broader else _NARROWS_FURTHER
+        warn(name, broadest, message, blocking=False, broader=broader)
+    return warnings
 
 
 # --- Trending strip ---------------------------------------------------------------
@@ -300,7 +458,9 @@ def _trending_candidates(*, exclude, days: int, limit: int):
 def _compute_trending() -> tuple[list[Tag], int]:
     """Three queries: the pins, the candidates, the stories still scheduled."""
     size = settings.NEWSROOM_TRENDING_TAGS
-    pinned = list(Tag.objects.pinned().order_by("strip_position", "name")[:size])
+    pinned = _one_per_group(
+        list(Tag.objects.pinned().order_by("strip_position", "name")[:size])
+    )
     candidates = list(
         _trending_candidates(
             exclude=[tag.pk for tag in pinned],
@@ -332,6 +492,29 @@ def _compute_trending() -> tuple[list[Tag], int]:
     strip = pinned + [tag for tag in candidates if tag.name in by_name]
     next_live = min((at for at, _tag_id in scheduled), default=None)
     return strip[:size], _seconds_until(next_live)
+
+
+def _one_per_group(pinned: list[Tag]) -> list[Tag]:
+    """Pins in order, leaving out a pin whose near-duplicate is pinned
+    earlier: two spellings of one subject never sit side by side."""
+    later = {
+        name
+        for group in group_near_duplicates(tag.name for tag in pinned)
+        for name in group[1:]
+    }
+    return [tag for tag in pinned if tag.name not in later]
+
+
+def tag_pin_conflicts(*, tag: Tag) -> list[Tag]:
+    """Tags on the trending strip, or pinned, that are near-duplicates of
+    `tag`: pinning it beside them shows only one of the group."""
+    if tag.strip_position is None:
+        return []
+    shown = {other.pk: other for other in Tag.objects.pinned().exclude(pk=tag.pk)}
+    shown |= {other.pk: other for other in trending_tags() if other.pk != tag.pk}
+    return [
+        other for other in shown.values() if are_near_duplicates(tag.name, other.name)
+    ]
 
 
 def _seconds_until(next_live) -> int:

@@ -30,13 +30,37 @@ def singular(word: str) -> str:
     return word
 
 
+def _words(name: str) -> list[str]:
+    decomposed = unicodedata.normalize("NFKD", looks_like(name.casefold()))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return [singular(word) for word in _WORD.findall(plain)]
+
+
 def skeleton(name: str) -> str:
     """Casefolded, accent-free words in singular form, joined without spaces;
     look-alike letters read as what they look like ("сafé" with a Cyrillic с
     is "cafe"), so look-alikes made before they were refused are grouped."""
-    decomposed = unicodedata.normalize("NFKD", looks_like(name.casefold()))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return "".join(singular(word) for word in _WORD.findall(plain))
+    return "".join(_words(name))
+
+
+GLUED_WORD = 5
+
+
+def narrows(name: str, broader: str) -> bool:
+    """Whether `name` is `broader` with words added after it ("trump putin"
+    and "trumpputin summit" narrow "trump"; "trumpet" and "trumps" narrow
+    nothing). A word glued on counts when it is word-long (five letters).
+    Not a near-duplicate: a hint that one tag may do."""
+    words, wanted = _words(name), skeleton(broader)
+    whole = "".join(words)
+    if not wanted or len(whole) <= len(wanted) or not whole.startswith(wanted):
+        return False
+    end = 0
+    for word in words:
+        end += len(word)
+        if end >= len(wanted):
+            return end == len(wanted) or end - len(wanted) >= GLUED_WORD
+    return False
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -102,7 +126,8 @@ def group_near_duplicates(
     by_skeleton: dict[str, str] = {}
     for name in names:
         key = skeleton(name)
-        if key in by_skeleton:
+        # Names of punctuation alone ("!!!", "_") look like nothing.
+        if key and key in by_skeleton:
             join(name, by_skeleton[key])
         else:
             by_skeleton[key] = name

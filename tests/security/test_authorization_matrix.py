@@ -401,6 +401,9 @@ CUSTOM = {
     "admin:tags_tag_suggest": Entry(
         "admin:tags_tag_suggest", "tag", "read", "read", "plain"
     ),
+    "admin:tags_tag_check": Entry(
+        "admin:tags_tag_check", "tag", "read", "read", "plain"
+    ),
     "admin:otp_totp_totpdevice_config": Entry(
         "admin:otp_totp_totpdevice_config",
         "two-factor device",

@@ -1,6 +1,9 @@
 // Suggestions for the comma-separated tag input of the story form: existing
 // tags first (with their story counts), and the existing tag when the text
-// typed is a near-duplicate or an old, merged name. Plain input still works.
+// typed is a near-duplicate or an old, merged name. Below the input, flags on
+// near-duplicates among the tags typed (the server's own check, which saving
+// repeats), each with a button that puts the tag to use in its place.
+// Plain input still works.
 "use strict";
 {
   const reasonText = {
@@ -15,6 +18,73 @@
     let end = input.value.indexOf(",", caret);
     if (end === -1) end = input.value.length;
     return { start, end, text: input.value.slice(start, end).trim() };
+  }
+
+  const splitNames = (value) =>
+    value.split(",").map((name) => name.trim()).filter(Boolean);
+
+  // Replace the tag `name` with `use` (or drop it when `use` is already there).
+  function useTag(input, name, use) {
+    const names = splitNames(input.value);
+    const has = (wanted) => names.some((n) => n.toLowerCase() === wanted.toLowerCase());
+    const kept = names.flatMap((n) => {
+      if (n.toLowerCase() !== name.toLowerCase()) return [n];
+      return has(use) ? [] : [use];
+    });
+    input.value = kept.length ? `${kept.join(", ")}, ` : "";
+  }
+
+  function setupFlags(input) {
+    const flags = document.createElement("ul");
+    flags.id = `${input.id}-flags`;
+    flags.className = "tag-flags";
+    flags.setAttribute("aria-live", "polite");
+    flags.hidden = true;
+    // Inside the input's wrapper: under the input, as wide as it.
+    input.closest(".tag-autocomplete-wrap").append(flags);
+    const described = input.getAttribute("aria-describedby");
+    input.setAttribute("aria-describedby", [described, flags.id].filter(Boolean).join(" "));
+
+    let request = 0;
+    let timer = null;
+    const render = (warnings) => {
+      flags.replaceChildren();
+      warnings.forEach((warning) => {
+        const item = document.createElement("li");
+        item.className = warning.blocking ? "tag-flags__flag" : "tag-flags__flag tag-flags__flag--notice";
+        const text = document.createElement("span");
+        text.textContent = warning.message;
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "button tag-flags__use";
+        button.textContent = `Use “${warning.use}”`;
+        button.addEventListener("click", () => {
+          useTag(input, warning.name, warning.use);
+          input.dispatchEvent(new Event("change"));
+          input.focus();
+        });
+        item.append(text, " ", button);
+        flags.append(item);
+      });
+      flags.hidden = warnings.length === 0;
+    };
+    const check = async () => {
+      const mine = ++request;
+      const names = splitNames(input.value);
+      if (names.length === 0) return render([]);
+      const url = `${input.dataset.checkUrl}?names=${encodeURIComponent(names.join(","))}`;
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (!response.ok || mine !== request) return;
+      render((await response.json()).warnings);
+    };
+    const soon = () => {
+      clearTimeout(timer);
+      timer = setTimeout(check, 300);
+    };
+    input.addEventListener("input", soon);
+    input.addEventListener("change", check);
+    input.addEventListener("blur", check);
+    if (input.value.trim()) check();
   }
 
   function setup(input) {
@@ -56,6 +126,7 @@
       input.value = `${prefix}${name}, ${after}`;
       const caret = (prefix + name + ", ").length;
       input.setSelectionRange(caret, caret);
+      input.dispatchEvent(new Event("change"));
       close();
       input.focus();
     };
@@ -117,6 +188,7 @@
       }
     });
     input.addEventListener("blur", close);
+    if (input.dataset.checkUrl) setupFlags(input);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
