@@ -158,3 +158,18 @@ def test_only_an_apps_signals_module_counts_as_listening():
     assert not _listens("articles", ["signals", "models"])
     assert not _listens("articles.models", ["Article"])
     assert not _listens("articles.signals.extra", [])
+
+
+def test_the_architecture_page_draws_the_imports_as_they_are():
+    """docs/architecture.md lists what each app imports; it must not drift."""
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    drawn = {}
+    for line in text.splitlines():
+        app, arrow, targets = line.partition("->")
+        if arrow and app.strip().endswith("/"):
+            drawn[app.strip().rstrip("/")] = {
+                target.strip() for target in targets.split(",") if target.strip()
+            }
+    graph = import_graph()
+    actual = {app: set(targets) for app, targets in graph.items() if targets}
+    assert drawn == actual
