@@ -31,6 +31,7 @@ FIELDS = {
     "hero_caption": gettext_lazy("Hero caption"),
     "source_name": gettext_lazy("Source outlet"),
     "source_url": gettext_lazy("Source URL"),
+    "tags": gettext_lazy("Tags"),
 }
 
 
@@ -136,7 +137,21 @@ def _restorable(draft: AutosaveDraft) -> dict[str, str]:
 
 
 def _shown(name: str, value: str) -> str:
-    return _body_text(value) if name == "body" else value
+    if name == "body":
+        return _body_text(value)
+    if name == "tags":  # the same tags in another order are the same tags
+        return ", ".join(
+            sorted({tag.strip() for tag in value.split(",") if tag.strip()})
+        )
+    return value
+
+
+def _saved(article: Article | None, name: str) -> str:
+    if article is None:
+        return ""
+    if name == "tags":
+        return ", ".join(tag.name for tag in article.tags.all())
+    return getattr(article, name) or ""
 
 
 def autosave_offer(*, by: AbstractBaseUser, article: Article | None) -> dict | None:
@@ -163,7 +178,7 @@ def autosave_offer(*, by: AbstractBaseUser, article: Article | None) -> dict | N
     for name, label in FIELDS.items():
         if name not in values:
             continue
-        saved = (getattr(article, name) or "") if article else ""
+        saved = _saved(article, name)
         mine, theirs = _shown(name, values[name]), _shown(name, saved)
         if mine != theirs:
             rows.append(

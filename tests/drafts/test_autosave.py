@@ -306,3 +306,25 @@ def test_the_offer_costs_a_fixed_number_of_queries(
     autosave_store(by=journalist, article=own_story, fields={"dek": "mine"})
     with django_assert_max_num_queries(len(without) + 2):
         journalist_client.get(url)
+
+
+def test_typed_tags_are_autosaved_and_offered_when_they_differ(journalist, own_story):
+    own_story.tags.add("ferries", "strait")
+    autosave_store(
+        by=journalist,
+        article=own_story,
+        fields={"tags": "strait,  ferries"},  # the same tags, typed another way
+        base_version=own_story.edit_version,
+    )
+    assert autosave_offer(by=journalist, article=own_story) is None
+
+    autosave_store(
+        by=journalist,
+        article=own_story,
+        fields={"tags": "ferries, strait, island schools"},
+        base_version=own_story.edit_version,
+    )
+    offer = autosave_offer(by=journalist, article=own_story)
+    assert [row["field"] for row in offer["rows"]] == ["Tags"]
+    assert offer["rows"][0]["mine"] == "ferries, island schools, strait"
+    assert list(own_story.tags.names().order_by("name")) == ["ferries", "strait"]

@@ -4,7 +4,9 @@
 // it; retried with backoff while the connection is down.
 "use strict";
 {
-  const FIELDS = ["headline", "slug", "dek", "body", "hero_caption", "source_name", "source_url"];
+  const FIELDS = [
+    "headline", "slug", "dek", "body", "hero_caption", "source_name", "source_url", "tags",
+  ];
   const QUIET_MS = 2000;
   const MAX_WAIT_MS = 5000;
   const MAX_BACKOFF_MS = 30000;
@@ -181,6 +183,8 @@
         if (!field) continue;
         field.value = value;
         if (name === "body" && editor) editor.commands.setContent(value);
+        // The tag box checks what is typed for near-duplicates as it changes.
+        if (name === "tags") field.dispatchEvent(new Event("input", { bubbles: true }));
       }
       closeOffer("Restored your autosaved copy. Save the story to keep it.");
       lastSent = null;
