@@ -173,3 +173,14 @@ def test_the_architecture_page_draws_the_imports_as_they_are():
     graph = import_graph()
     actual = {app: set(targets) for app, targets in graph.items() if targets}
     assert drawn == actual
+
+
+def test_every_app_is_packaged():
+    """A non-editable install (`pip install .`) ships every app."""
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    include = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    for package in _apps_and_wiring():
+        assert any(fnmatch.fnmatch(package, pattern) for pattern in include), package
