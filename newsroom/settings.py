@@ -94,6 +94,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for every page; runs after the cache headers are set.
     "django.middleware.http.ConditionalGetMiddleware",
+    # A page-cache hit answers here, before the session, user and everything
+    # that only matters for a page being built (pagecache/middleware.py).
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,8 +112,6 @@ MIDDLEWARE = [
     "pagecache.middleware.PublicCacheHeadersMiddleware",
     # Locks out repeated failed logins (after authentication has run).
     "axes.middleware.AxesMiddleware",
-    # Innermost: a cached page still gets its headers and ETag on the way out.
-    "pagecache.middleware.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

@@ -1,11 +1,19 @@
 """The two middlewares of the page cache: whole anonymous pages kept in the
-shared cache (innermost), and the Cache-Control a CDN in front reads."""
+shared cache, and the Cache-Control a CDN in front reads.
+
+PageCacheMiddleware sits early (just inside the security headers, CSP and
+ConditionalGet): it decides from the request alone whether a page may come
+from the cache, so a hit loads no session and no user and skips every
+middleware that only matters for a page being built. What it keeps are the
+headers as the inner middlewares left them (Vary, Cache-Control, X-Frame-
+Options, Content-Language), so a hit answers with exactly those."""
 
 import hashlib
 import logging
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from pagecache.keys import SITE_KEYS
@@ -21,11 +29,14 @@ logger = logging.getLogger(__name__)
 
 # Never looked up: /healthz must answer with Redis hung (newsroom/health.py).
 PROBES = ("/healthz", "/readyz")
+# Never cached, so never looked up.
+PERSONAL_PATHS = ("/admin/", "/accounts/")
 
 
 class PageCacheMiddleware:
     """Serve anonymous GET pages from the shared cache; build and keep them on a
-    miss. Logged-in people, staff, forms and anything personal pass through."""
+    miss. Logged-in people, staff, forms and anything personal pass through
+    without a lookup: anyone with a session cookie is treated as one of them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -43,7 +54,7 @@ class PageCacheMiddleware:
             return self._answer(entry, hit=True)
         response = self.get_response(request)
         keys = getattr(request, "surrogate_keys", None)
-        if keys and self._may_keep(response):
+        if keys and self._may_keep(request, response):
             keys = keys | set(SITE_KEYS)
             timeout = seconds_to_keep(getattr(request, "cache_expires", None))
             entry = {
@@ -65,7 +76,7 @@ class PageCacheMiddleware:
     def _may_use(request) -> bool:
         if not settings.NEWSROOM_PAGE_CACHE or request.method not in {"GET", "HEAD"}:
             return False
-        if request.path.startswith(("/admin/", "/accounts/")):
+        if request.path.startswith(PERSONAL_PATHS):
             return False
         # Probes answer without the cache, whatever state it is in.
         if request.path in PROBES:
@@ -73,21 +84,26 @@ class PageCacheMiddleware:
         # A pending message is shown on the next page this reader builds.
         if "messages" in request.COOKIES:
             return False
-        return not request.user.is_authenticated
+        # Logged in, or may be: decided without loading the session.
+        return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
     @staticmethod
-    def _may_keep(response) -> bool:
+    def _may_keep(request, response) -> bool:
+        user = getattr(request, "user", None)
         return (
             response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and not response.has_header("Cache-Control")
+            # Public by PublicCacheHeadersMiddleware, not by the view itself.
+            and getattr(response, "public_page", False)
+            and not (user is not None and user.is_authenticated)
         )
 
     @staticmethod
     def _key(request) -> str:
-        # HEAD is answered from the GET entry; the language is part of the page.
-        language = getattr(request, "LANGUAGE_CODE", "")
+        # HEAD is answered from the GET entry; the language is part of the page
+        # (LocaleMiddleware, inside, picks it the same way).
+        language = translation.get_language_from_request(request)
         address = f"{language}:{request.get_host()}{request.get_full_path()}"
         return "pc:page:" + hashlib.sha256(address.encode()).hexdigest()
 
@@ -136,4 +152,5 @@ class PublicCacheHeadersMiddleware:
                 stale_while_revalidate=settings.NEWSROOM_CACHE_STALE_SECONDS,
             )
             patch_vary_headers(response, ["Cookie"])
+            response.public_page = True
         return response
