@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from articles import workflow
+from articles.cards import cached_cards
 from articles.forms import SearchForm
 from articles.models import (
     Article,
@@ -57,6 +58,7 @@ def front_page_stories() -> list[Article]:
     ]
 
 
+@cached_cards
 def headlines(request):
     front = front_page_stories()
     stories = (
@@ -94,6 +96,7 @@ def headlines(request):
     )
 
 
+@cached_cards
 def section_detail(request, section):
     section = get_object_or_404(Section, slug=section)
     stories = (
@@ -108,6 +111,7 @@ def section_detail(request, section):
     )
 
 
+@cached_cards
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     stories = (
@@ -213,6 +217,7 @@ def article_preview_by_link(request, token):
     return render_story(request, article, preview=workflow.state_label(article))
 
 
+@cached_cards
 def search(request):
     """Reader search with filters; odd input gets a message, never an error."""
     form = SearchForm(request.GET or None)

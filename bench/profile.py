@@ -2,7 +2,15 @@
 and print the SQL of each request with its time.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench \\
-        python bench/profile.py [--sql] [--explain] [--rounds 5] [page names or paths]
+        python bench/profile.py [--sql] [--explain] [--rounds 5] [--warm] [--reader]
+        [page names or paths]
+
+By default every cache is emptied before each request. --warm keeps the
+caches (fragments) between rounds and turns the whole-page cache off, the
+"page cache off, fragments warm" case; --reader fetches the anonymous pages
+as a logged-in reader (never page-cached: every commenter). Everything runs
+in one transaction that is rolled back, so logging in writes nothing to the
+shared benchmark database.
 """
 
 import argparse
@@ -26,6 +34,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sql", action="store_true", help="print every query")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN the slowest")
+    parser.add_argument(
+        "--warm", action="store_true", help="page cache off, fragments warm"
+    )
+    parser.add_argument("--reader", action="store_true", help="as a logged-in reader")
     args = parser.parse_args()
     static_root = tempfile.mkdtemp(prefix="newsroom-static-")
     os.environ["DJANGO_STATIC_ROOT"] = static_root
@@ -42,15 +54,28 @@ def main() -> None:
 
 
 def measure(args, targets: dict) -> None:
+    from django.db import transaction
 
+    with transaction.atomic():
+        measure_in_transaction(args, targets)
+        transaction.set_rollback(True)
+
+
+def measure_in_transaction(args, targets: dict) -> None:
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    users = get_user_model().objects
     anonymous, staff = Client(), Client()
-    staff.force_login(get_user_model().objects.filter(is_superuser=True).first())
+    staff.force_login(users.filter(is_superuser=True).first())
+    if args.reader:
+        anonymous.force_login(users.filter(is_staff=False, is_active=True).first())
+    if args.warm:
+        settings.NEWSROOM_PAGE_CACHE = False
     chosen = {
         name: target
         for name, target in targets.items()
@@ -61,7 +86,8 @@ def measure(args, targets: dict) -> None:
         client = staff if who == "staff" else anonymous
         timings, cpu = [], []
         for n in range(args.rounds + 1):
-            cache.clear()  # uncached: the page cache lives in the default cache
+            if not args.warm or not n:
+                cache.clear()  # uncached: the page cache lives in the default cache
             with CaptureQueriesContext(connection) as captured:
                 start, start_cpu = time.perf_counter(), time.process_time()
                 response = client.get(path)

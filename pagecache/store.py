@@ -303,3 +303,105 @@ def _store(cache_key, entry, keys, generation, timeout) -> bool:
     entry["tokens"] = tokens
     cache.set_many({cache_key: entry, f"{cache_key}:checked": generation}, timeout)
     return True
+
+
+def changes_so_far() -> int | None:
+    """The count of changes, to note before reading what fragments will show
+    (None when the cache cannot be reached)."""
+    try:
+        return cache.get(GENERATION, _NONE_YET)
+    except CACHE_ERRORS:
+        return None
+
+
+def fragments(
+    wanted: dict[str, Iterable[str]],
+    build: Callable[[list[str]], dict[str, object]],
+    *,
+    read_after: int | None,
+) -> dict[str, object]:
+    """Many fragments at once (the story cards of a listing), each under its
+    name and kept until one of its keys changes: one round trip to read them
+    all while nothing changed, one to keep those `build` made for the names
+    missing. `wanted` maps each name to its keys; `build` takes the missing
+    names and returns their values, built from data read after the count of
+    changes was `read_after` (changes_so_far()): a fragment one of whose keys
+    changed since may show old news, and is not kept."""
+    names = {name: f"pc:fragment:{name}" for name in wanted}
+    try:
+        values, _ = _lookup_many(names)
+    except CACHE_ERRORS:
+        logger.warning(
+            "Cache unreachable; building %d fragments without it", len(names)
+        )
+        return build(list(wanted))
+    missing = [name for name in wanted if name not in values]
+    if not missing:
+        return values
+    built = build(missing)
+    values.update(built)
+    if read_after is None:
+        return values
+    try:
+        _store_many(
+            {names[name]: (built[name], wanted[name]) for name in missing},
+            read_after,
+            seconds_to_keep(),
+        )
+    except CACHE_ERRORS:
+        logger.warning("Cache unreachable; %d fragments not kept", len(missing))
+    return values
+
+
+def _lookup_many(names: dict[str, str]) -> tuple[dict[str, object], int]:
+    """`_lookup` for many entries: the fresh values by name, and the count."""
+    stamps = {cache_key: f"{cache_key}:checked" for cache_key in names.values()}
+    found = cache.get_many([*names.values(), *stamps.values(), GENERATION])
+    generation = found.get(GENERATION, _NONE_YET)
+    values, unchecked = {}, {}
+    for name, cache_key in names.items():
+        entry = found.get(cache_key)
+        if entry is None:
+            continue
+        if found.get(stamps[cache_key]) == generation:
+            values[name] = entry["value"]
+        else:
+            unchecked[name] = entry
+    if unchecked:
+        # Something changed somewhere: read every token these entries need at once.
+        tokens = _current_tokens(
+            {key for entry in unchecked.values() for key in entry["tokens"]}
+        )
+        good = {}
+        for name, entry in unchecked.items():
+            if all(tokens[key] == token for key, token in entry["tokens"].items()):
+                values[name] = entry["value"]
+                good[stamps[names[name]]] = generation
+        if good:
+            cache.set_many(good, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return values, generation
+
+
+def _store_many(
+    entries: dict[str, tuple[object, Iterable[str]]], generation, timeout
+) -> None:
+    """`_store` for many entries (cache key: value and keys), in two round trips."""
+    if timeout <= 0:
+        return
+    entries = {
+        cache_key: (value, set(keys)) for cache_key, (value, keys) in entries.items()
+    }
+    tokens = _current_tokens({key for _, keys in entries.values() for key in keys})
+    lag = settings.NEWSROOM_REPLICA_MAX_LAG_SECONDS
+    kept = {}
+    for cache_key, (value, keys) in entries.items():
+        made = [_made(tokens[key]) for key in keys]
+        if any(count > generation for count, _ in made):
+            continue
+        newest = max((at for _, at in made), default=0.0)
+        if settings.NEWSROOM_READ_REPLICA and time.time() - newest < lag:
+            continue
+        kept[cache_key] = {"value": value, "tokens": {key: tokens[key] for key in keys}}
+        kept[f"{cache_key}:checked"] = generation
+    if kept:
+        cache.set_many(kept, timeout)

@@ -1,0 +1,100 @@
+"""Story cards rendered once: each card's HTML is a page-cache fragment
+(pagecache/store.py) under the keys of what it shows, so the events that make
+a page stale make its cards re-render, and a listing reads all its cards in
+one round trip.
+
+A view decorated with `cached_cards` renders a placeholder where each card
+goes (articles/templatetags/story_cards.py); once the page is rendered its
+cards are fetched with one `get_many`, the missing ones rendered and kept
+with one `set_many`, and the placeholders replaced. Anywhere else a card
+renders in place, as before.
+"""
+
+import functools
+import re
+import secrets
+
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from pagecache import keys, store
+
+CARD_TEMPLATE = "includes/story_card.html"
+# What a card's look depends on besides its story (the include's arguments).
+CARD_OPTIONS = ("variant", "heading", "show_section", "show_dek")
+
+
+class PendingCards(dict):
+    """The cards a page being rendered waits for, by fragment name. Their
+    placeholders carry a secret made for this page, so nothing a story says
+    can pass for one."""
+
+    def __init__(self):
+        super().__init__()
+        self.secret = secrets.token_hex(8)
+        self.pattern = re.compile(f"<!--card {self.secret} ([^>]*)-->")
+
+
+def pending_cards(request) -> PendingCards | None:
+    """The cards the page being rendered for `request` waits for, if any."""
+    return getattr(request, "pending_cards", None)
+
+
+def placeholder(request, article, options: dict) -> str:
+    """Note the card of `article` shown with `options`; its place in the page."""
+    parts = [
+        get_language() or "",
+        article.pk,
+        *(options[name] for name in CARD_OPTIONS),
+    ]
+    name = "card:" + ":".join(map(str, parts))
+    pending = request.pending_cards
+    pending[name] = (article, options)
+    return f"<!--card {pending.secret} {name}-->"
+
+
+def card_keys(article) -> list[str]:
+    """A card shows its story (headline, byline, comment count), its
+    section's name and its hero image."""
+    return [
+        keys.story(article.pk),
+        keys.section(article.section_id),
+        *keys.many(keys.image, [article.hero_image_id]),
+    ]
+
+
+def cached_cards(view):
+    """Decorate a view whose pages show story cards (listings, Similar News)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        # Noted before the view reads its stories: a card built from a story
+        # that changed meanwhile is shown once, never kept.
+        read_after = store.changes_so_far()
+        request.pending_cards = PendingCards()
+        try:
+            response = view(request, *args, **kwargs)
+            pending = request.pending_cards
+        finally:
+            request.pending_cards = None
+        if pending:
+            _fill(request, response, pending, read_after)
+        return response
+
+    return wrapped
+
+
+def _fill(request, response, pending: PendingCards, read_after: int | None) -> None:
+    html = store.fragments(
+        {name: card_keys(article) for name, (article, _) in pending.items()},
+        lambda missing: {name: _render(request, *pending[name]) for name in missing},
+        read_after=read_after,
+    )
+    content = response.content.decode(response.charset)
+    response.content = pending.pattern.sub(lambda found: html[found.group(1)], content)
+
+
+def _render(request, article, options: dict) -> str:
+    return render_to_string(
+        CARD_TEMPLATE, {"article": article, **options}, request=request
+    )

@@ -1,0 +1,187 @@
+"""Story cards are page-cache fragments: every listing reads its cards in one
+round trip, and a change re-renders exactly the cards that show it, for
+logged-in readers (never page-cached) as much as for anonymous ones."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from articles import cards
+from articles.models import Correction
+from articles.services import article_correct
+from pagecache import store
+from tags.models import Tag
+from tags.services import tag_merge
+from tests.comments.factories import ReaderFactory
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.pagecache.test_pagecache import approve_comment_on, boss, change, fetch
+
+__all__ = ["boss", "change"]  # fixtures shared with the page-cache tests
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(client):
+    """A logged-in reader: no whole page is ever cached for them."""
+    client.force_login(ReaderFactory())
+    return client
+
+
+@pytest.fixture
+def built(monkeypatch):
+    """The stories whose cards were rendered (not taken from the cache)."""
+    rendered = []
+    render = cards._render
+
+    def recording(request, article, options):
+        rendered.append(article.pk)
+        return render(request, article, options)
+
+    monkeypatch.setattr(cards, "_render", recording)
+    return rendered
+
+
+@pytest.fixture
+def stories():
+    return [
+        ArticleFactory(
+            published=True, headline="Harbour wall repaired", authors=[AuthorFactory()]
+        ),
+        ArticleFactory(published=True, headline="Ferry timetable cut"),
+    ]
+
+
+def card_html(page: str) -> list[str]:
+    return re.findall(r'<article class="card.*?</article>', page, flags=re.S)
+
+
+def warm(reader, built, url="/"):
+    page = fetch(reader, url)
+    fetch(reader, url)
+    built.clear()
+    return page
+
+
+def test_a_warm_listing_renders_no_card_and_reads_them_in_one_round_trip(
+    reader, built, stories, monkeypatch
+):
+    first = warm(reader, built)
+    assert "Harbour wall repaired" in first and "Ferry timetable cut" in first
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(
+        store.cache, "get_many", lambda names: reads.append(names) or get_many(names)
+    )
+    again = fetch(reader, "/")
+    assert card_html(again) == card_html(first)
+    assert built == []
+    card_reads = [
+        names for names in reads if any("pc:fragment:card:" in n for n in names)
+    ]
+    assert len(card_reads) == 1
+    entries = [name for name in card_reads[0] if not name.endswith(":checked")]
+    assert len(
+        [name for name in entries if name.startswith("pc:fragment:card:")]
+    ) == len(card_html(first))
+
+
+def test_a_headline_edit_re_renders_only_that_card(reader, built, stories, change):
+    edited, other = stories
+    warm(reader, built)
+    with change():
+        edited.headline = "Harbour wall collapses"
+        edited.save()
+    page = fetch(reader, "/")
+    assert "Harbour wall collapses" in page and "Harbour wall repaired" not in page
+    assert set(built) == {edited.pk}
+    assert other.pk not in built
+
+
+def test_a_correction_re_renders_the_corrected_story_card(
+    reader, built, stories, boss, change
+):
+    corrected, other = stories
+    warm(reader, built)
+    with change():
+        article_correct(
+            article=corrected,
+            kind=Correction.Kind.CORRECTION,
+            text="An earlier version misnamed the ferry.",
+            by=boss,
+        )
+    fetch(reader, "/")
+    assert set(built) == {corrected.pk}
+
+
+def test_a_comment_approval_updates_the_count_on_that_card_only(
+    reader, built, stories, boss, change
+):
+    discussed, other = stories
+    page = warm(reader, built)
+    assert "1 comment<" not in page
+    with change():
+        approve_comment_on(discussed, boss)
+    page = fetch(reader, "/")
+    assert f'href="{discussed.get_absolute_url()}#comments">1 comment</a>' in page
+    assert set(built) == {discussed.pk}
+
+
+def test_a_tag_merge_re_renders_the_cards_of_the_merged_tags_stories(
+    reader, built, boss, change
+):
+    tagged = ArticleFactory(published=True, tags=["trumpputin"])
+    untagged = ArticleFactory(published=True)
+    survivor = Tag.objects.create(name="trump putin", slug="trump-putin")
+    warm(reader, built)
+    with change():
+        tag_merge(
+            survivor=survivor, merged=[Tag.objects.get(name="trumpputin")], by=boss
+        )
+    fetch(reader, "/")
+    assert set(built) == {tagged.pk}
+    assert untagged.pk not in built
+
+
+def test_renaming_a_section_or_an_author_re_renders_their_cards(
+    reader, built, stories, change
+):
+    bylined, other = stories
+    warm(reader, built)
+    author = bylined.authors.get()
+    with change():
+        author.name = "Ada Lovelace-Byron"
+        author.save()
+    page = fetch(reader, "/")
+    assert "Ada Lovelace-Byron" in page
+    assert set(built) == {bylined.pk}
+
+    built.clear()
+    section = other.section
+    with change():
+        section.name = "Coast and Sea"
+        section.save()
+    page = fetch(reader, "/")
+    assert "Coast and Sea" in page
+    assert other.pk in built and bylined.pk not in built
+
+
+def test_a_card_built_from_a_story_that_changed_meanwhile_is_not_kept(
+    reader, built, change, monkeypatch
+):
+    story = ArticleFactory(
+        published=True, section=SectionFactory(), headline="Old words"
+    )
+    render = cards._render
+
+    def edit_then_render(request, article, options):
+        with change():
+            type(story).objects.filter(pk=story.pk).update(headline="New words")
+            store.invalidate(f"story-{story.pk}")
+        return render(request, article, options)
+
+    monkeypatch.setattr(cards, "_render", edit_then_render)
+    assert "Old words" in fetch(reader, story.section.get_absolute_url())
+    monkeypatch.setattr(cards, "_render", render)
+    assert "New words" in fetch(reader, story.section.get_absolute_url())
