@@ -158,6 +158,21 @@ def test_journalist_writes_a_reference_story_and_cannot_publish(
     context.close()
 
 
+def select_from_line_start(page, text):
+    """Select `text` at the start of the focused line with the keyboard.
+
+    Each Shift+ArrowRight is checked against the page's selection, so a key
+    press the editor has not taken yet is not counted as done."""
+    page.keyboard.press("Home")
+    page.wait_for_function("() => window.getSelection().toString() === ''")
+    for length in range(1, len(text) + 1):
+        page.keyboard.press("Shift+ArrowRight")
+        page.wait_for_function(
+            "expected => window.getSelection().toString() === expected",
+            arg=text[:length],
+        )
+
+
 def test_editor_reads_the_diff_checks_schedules_and_corrects(
     browser, live_server, screenshot
 ):
@@ -181,9 +196,7 @@ def test_editor_reads_the_diff_checks_schedules_and_corrects(
         page.locator(".messagelist .success").wait_for()
     body = page.locator(".prose-editor .ProseMirror[contenteditable=true]")
     body.locator("p").first.click()
-    page.keyboard.press("Home")
-    for _ in range(len("The big picture:")):
-        page.keyboard.press("Shift+ArrowRight")
+    select_from_line_start(page, "The big picture:")
     page.locator(".prose-menubar__selected", has_text="Lead-in").click()
     page.locator(".prose-menubar__option", has_text="Mark selection").click()
     page.click("input[name=_continue]")
