@@ -21,11 +21,15 @@ def _comment_saved(sender, instance, **kwargs):
     """A change to or from a shown status changes the story's pages."""
     stored = instance._stored or {}
     if stored.get("status") in SHOWN or instance.status in SHOWN:
-        thread_changed.send(Comment, story_ids=[instance.article_id])
+        thread_changed.send(
+            Comment, story_ids=[instance.article_id], comment_ids=[instance.pk]
+        )
 
 
 def _comment_deleted(sender, instance, **kwargs):
-    thread_changed.send(Comment, story_ids=[instance.article_id])
+    thread_changed.send(
+        Comment, story_ids=[instance.article_id], comment_ids=[instance.pk]
+    )
 
 
 def _reader_renamed(sender, instance, **kwargs):
@@ -35,7 +39,9 @@ def _reader_renamed(sender, instance, **kwargs):
         .values_list("article_id", flat=True)
         .distinct()
     )
-    thread_changed.send(Comment, story_ids=list(story_ids))
+    thread_changed.send(
+        Comment, story_ids=list(story_ids), reader_ids=[instance.user_id]
+    )
 
 
 def connect() -> None:

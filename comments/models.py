@@ -45,7 +45,7 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(shown)
 
     def for_thread(self):
-        return self.select_related("author__reader", "parent")
+        return self.select_related("author__reader")
 
     def for_queue(self):
         """The moderation queue: waiting and reported first, then oldest.

@@ -8,8 +8,8 @@ Nothing here imports models at module level: pagecache listens to
 from django.dispatch import Signal
 
 # What readers see of the comments under stories changed (`story_ids`): a
-# comment approved, edited, removed, or its author renamed. Sent by
-# comments/changes.py.
+# comment approved, edited or removed (`comment_ids`), or its author renamed
+# (`reader_ids`, the user ids). Sent by comments/changes.py.
 thread_changed = Signal()
 
 

@@ -15,6 +15,7 @@ from comments.services import (
     comment_edit,
     comment_post,
     comment_report,
+    comments_mode,
 )
 from comments.threads import comment_subtree
 from pagecache import keys, store
@@ -92,7 +93,8 @@ def thread(request, pk):
         {
             "comment": comment,
             "article": comment.article,
-            "node": comment_subtree(request, comment),
+            "nodes": [comment_subtree(request, comment)],
+            "comments_mode": comments_mode(comment.article),
             "form": CommentForm(initial={"parent": comment.pk}),
         },
     )

@@ -52,6 +52,16 @@ def image(pk: int) -> str:
     return f"image-{pk}"
 
 
+def comment(pk: int) -> str:
+    """One comment as every reader sees it (its fragment on thread pages)."""
+    return f"comment-{pk}"
+
+
+def reader(pk: int) -> str:
+    """A reader's display name, on every comment they wrote."""
+    return f"reader-{pk}"
+
+
 def stories(items: Iterable) -> list[str]:
     """The keys of stories (objects with a pk) a listing shows."""
     return [story(item.pk) for item in items]

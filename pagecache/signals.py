@@ -73,8 +73,12 @@ def strip_changed(sender, **kwargs):
     invalidate(keys.STRIP)
 
 
-def thread_changed(sender, *, story_ids, **kwargs):
-    invalidate(*keys.many(keys.story, story_ids))
+def thread_changed(sender, *, story_ids, comment_ids=(), reader_ids=(), **kwargs):
+    invalidate(
+        *keys.many(keys.story, story_ids),
+        *keys.many(keys.comment, comment_ids),
+        *keys.many(keys.reader, reader_ids),
+    )
 
 
 def image_changed(sender, *, image_id, **kwargs):

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from comments import rendering
 from comments.forms import CommentForm
 from comments.services import comments_close_at
 from comments.threads import story_thread
@@ -51,8 +52,20 @@ def comment_section(context, article) -> dict:
     request = context["request"]
     if not context.get("preview"):
         store.expires_at(request, comments_close_at(article))
+    # Noted before the thread is read: a comment that changes meanwhile is
+    # shown once, never kept.
+    read_after = store.changes_so_far()
     return {
         **context.flatten(),
         "comment_form": CommentForm(),
+        "read_after": read_after,
         **story_thread(request, article),
     }
+
+
+@register.simple_tag(takes_context=True)
+def comment_items(context, nodes, comments_mode, read_after=None) -> SafeString:
+    """The <li> items of `nodes` and their replies (comments/rendering.py)."""
+    return rendering.comment_list(
+        context["request"], nodes, comments_mode=comments_mode, read_after=read_after
+    )

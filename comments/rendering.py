@@ -1,0 +1,158 @@
+"""A page of comments as HTML, built so that its cost does not grow with what
+every reader sees the same.
+
+Each shown comment (its author, time, body, or the placeholder of a deleted
+one) is a page-cache fragment under the keys of its comment and its author's
+name, read for the whole page in one round trip; only the missing ones are
+rendered. What differs per reader is added around the fragments here, from
+strings translated and addresses reversed once per page: the actions of a
+logged-in reader (Reply, and Edit and Delete on their own comments, Report on
+others'), and their own comments still awaiting review, which are never kept.
+
+A page has one reply form (comments/reply_form.html); each comment's "Reply"
+is a <details> that comments/reply.js fills with it, and that, without
+JavaScript, links to the comment's own page, where the form is.
+"""
+
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from comments.models import CommentStatus
+from comments.threads import Node
+from pagecache import keys, store
+
+SHOWN_TEMPLATE = "comments/comment_shown.html"
+_SENTINEL = 987654321
+
+
+def _address(name: str):
+    """The address of view `name` for any comment pk, reversed once."""
+    pattern = reverse(name, kwargs={"pk": _SENTINEL})
+    before, _, after = pattern.partition(str(_SENTINEL))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _walk(nodes: list[Node]):
+    for node in nodes:
+        yield node.comment
+        yield from _walk(node.replies)
+
+
+def _fragment_name(comment) -> str:
+    return f"comment:{get_language() or ''}:{comment.pk}"
+
+
+def _shown(request, nodes: list[Node], read_after: int | None) -> dict[int, str]:
+    """Each comment's shared HTML by pk: kept fragments, and the comments
+    waiting for review (their author's own) rendered every time."""
+    comments = list(_walk(nodes))
+    render = lambda comment: render_to_string(  # noqa: E731
+        SHOWN_TEMPLATE, {"comment": comment}
+    )
+    waiting = {c.pk: render(c) for c in comments if c.status == CommentStatus.PENDING}
+    kept = {_fragment_name(c): c for c in comments if c.pk not in waiting}
+    html = store.fragments(
+        {
+            name: [keys.comment(comment.pk), keys.reader(comment.author_id)]
+            for name, comment in kept.items()
+        },
+        lambda missing: {name: render(kept[name]) for name in missing},
+        read_after=read_after,
+    )
+    return {**waiting, **{comment.pk: html[name] for name, comment in kept.items()}}
+
+
+class _Actions:
+    """What a logged-in reader can do to each comment, as HTML."""
+
+    def __init__(self, request, *, can_reply: bool):
+        self.user_id = request.user.pk
+        self.can_reply = can_reply
+        self.thread = _address("comments:thread")
+        self.edit = _address("comments:edit")
+        self.delete = _address("comments:delete")
+        self.report = _address("comments:report")
+        self.csrf = get_token(request)
+        self.words = {
+            "reply": _("Reply"),
+            "reply_there": _("Reply on the comment’s own page"),
+            "reply_to": _("Reply to %(name)s"),
+            "edit": _("Edit"),
+            "delete": _("Delete"),
+            "report": _("Report"),
+        }
+
+    def __call__(self, comment) -> str:
+        words = self.words
+        parts = []
+        approved = comment.status == CommentStatus.APPROVED
+        if approved and self.can_reply:
+            parts.append(
+                format_html(
+                    '<details class="comment__reply" data-comment="{}" '
+                    'data-label="{}"><summary>{}</summary>'
+                    '<p class="comment__reply-fallback"><a href="{}#reply">{}</a></p>'
+                    "</details>",
+                    comment.pk,
+                    words["reply_to"] % {"name": comment.author_name},
+                    words["reply"],
+                    self.thread(comment.pk),
+                    words["reply_there"],
+                )
+            )
+        if comment.author_id == self.user_id:
+            parts.append(
+                format_html(
+                    '<a href="{}">{}</a><form method="post" action="{}" '
+                    'class="comment__delete"><input type="hidden" '
+                    'name="csrfmiddlewaretoken" value="{}">'
+                    '<button type="submit" class="link-button">{}</button></form>',
+                    self.edit(comment.pk),
+                    words["edit"],
+                    self.delete(comment.pk),
+                    self.csrf,
+                    words["delete"],
+                )
+            )
+        elif approved:
+            parts.append(
+                format_html(
+                    '<a href="{}">{}</a>', self.report(comment.pk), words["report"]
+                )
+            )
+        return f'<div class="comment__actions">{"".join(parts)}</div>'
+
+
+def comment_list(
+    request, nodes: list[Node], *, comments_mode: str, read_after: int | None
+) -> SafeString:
+    """`nodes` and their replies as the items of a comment list."""
+    shown = _shown(request, nodes, read_after)
+    actions = None
+    if request.user.is_authenticated:
+        actions = _Actions(request, can_reply=comments_mode != "closed")
+
+    def item(node: Node) -> str:
+        comment = node.comment
+        classes = "comment"
+        if comment.status == CommentStatus.DELETED:
+            classes += " comment--deleted"
+        elif comment.status == CommentStatus.PENDING:
+            classes += " comment--pending"
+        html = shown[comment.pk]
+        if actions and comment.status != CommentStatus.DELETED:
+            # The reader's actions go inside the comment's <article>.
+            head, _, _ = html.rpartition("</article>")
+            html = f"{head}{actions(comment)}</article>"
+        replies = ""
+        if node.replies:
+            inner = "".join(item(reply) for reply in node.replies)
+            replies = f'<ol class="comment-list comment-list--replies">{inner}</ol>'
+        return f'<li class="{classes}" id="comment-{comment.pk}">{html}{replies}</li>'
+
+    return mark_safe("".join(item(node) for node in nodes))
