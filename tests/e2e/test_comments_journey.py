@@ -6,7 +6,7 @@ from django.core import mail
 
 from comments.models import Comment, CommentReport, CommentStatus
 from tests.comments.factories import CommentFactory, ReaderFactory
-from tests.e2e.admin_pages import admin_login
+from tests.e2e.admin_pages import admin_login, assert_no_horizontal_overflow
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("roles")]
@@ -87,6 +87,10 @@ def test_reader_comment_is_moderated_then_replied_to_and_reported(
     assert "Good news for the island schools" in target.inner_text()
     target.locator("summary", has_text="Reply").click()
     target.locator("textarea[name=body]").fill("Agreed, and the clinics too.")
+    assert target.locator("label[for=reply-body]").inner_text() == (
+        "Reply to Marta from Tessmund"
+    )
+    screenshot(other, "comments-journey-3a-reply-form")
     target.locator("button", has_text="Post reply").click()
     other.locator(".messages", has_text="published").wait_for()
     reply = Comment.objects.get(body="Agreed, and the clinics too.")
@@ -101,4 +105,38 @@ def test_reader_comment_is_moderated_then_replied_to_and_reported(
     screenshot(other, "comments-journey-3-reply")
 
     for context in (reader_ctx, mod_ctx, other_ctx):
+        context.close()
+
+
+def test_reply_without_javascript_goes_through_the_comments_own_page(
+    browser, live_server, screenshot
+):
+    story = ArticleFactory(published=True, headline="Causeway reopens")
+    comment = CommentFactory(article=story, body="About time, the bus was slow.")
+    reader = ReaderFactory(password="plain-reader-pass")
+    CommentFactory.create_batch(5, author=reader)  # trusted: skips pre-moderation
+    for width in (1280, 375):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": width, "height": 900},
+            java_script_enabled=False,
+        )
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("#id_username", reader.username)
+        page.fill("#id_password", "plain-reader-pass")
+        page.click(".stacked-form button[type=submit]")
+        page.goto(story.get_absolute_url())
+        target = page.locator(f"#comment-{comment.pk} > article")
+        target.locator("summary", has_text="Reply").click()
+        target.get_by_role("link", name="Reply on the comment’s own page").click()
+        page.get_by_label(f"Reply to {comment.author_name}").fill(
+            f"Agreed, at {width} px."
+        )
+        assert_no_horizontal_overflow(page)
+        screenshot(page, f"comments-journey-4-reply-without-js-{width}")
+        page.get_by_role("button", name="Post reply").click()
+        page.locator(".messages", has_text="published").wait_for()
+        reply = Comment.objects.get(body=f"Agreed, at {width} px.")
+        assert reply.parent == comment
         context.close()
