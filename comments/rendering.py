@@ -51,9 +51,10 @@ def _shown(request, nodes: list[Node], read_after: int | None) -> dict[int, str]
     """Each comment's shared HTML by pk: kept fragments, and the comments
     waiting for review (their author's own) rendered every time."""
     comments = list(_walk(nodes))
-    render = lambda comment: render_to_string(  # noqa: E731
-        SHOWN_TEMPLATE, {"comment": comment}
-    )
+
+    def render(comment) -> str:
+        return render_to_string(SHOWN_TEMPLATE, {"comment": comment})
+
     waiting = {c.pk: render(c) for c in comments if c.status == CommentStatus.PENDING}
     kept = {_fragment_name(c): c for c in comments if c.pk not in waiting}
     html = store.fragments(
@@ -140,12 +141,12 @@ def comment_list(
     def item(node: Node) -> str:
         comment = node.comment
         classes = "comment"
-        if comment.status == CommentStatus.DELETED:
+        if comment.is_deleted:
             classes += " comment--deleted"
         elif comment.status == CommentStatus.PENDING:
             classes += " comment--pending"
         html = shown[comment.pk]
-        if actions and comment.status != CommentStatus.DELETED:
+        if actions and not comment.is_deleted:
             # The reader's actions go inside the comment's <article>.
             head, _, _ = html.rpartition("</article>")
             html = f"{head}{actions(comment)}</article>"
