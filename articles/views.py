@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from articles import workflow
-from articles.cards import cached_cards
 from articles.forms import SearchForm
 from articles.models import (
     Article,
@@ -25,6 +24,7 @@ from articles.search import snippet
 from articles.services import article_from_preview_token
 from core.pagination import paginate
 from pagecache import keys, store
+from pagecache.cards import cached_cards, cards_keys
 
 
 def front_page_stories() -> list[Article]:
@@ -126,6 +126,7 @@ def author_detail(request, slug):
     )
 
 
+@cached_cards
 def article_detail(request, section, year, month, day, slug):
     article = Article.objects.published().for_detail().filter(slug=slug).first()
     if article is None:
@@ -170,6 +171,8 @@ def render_story(request, article, *, preview: str = ""):
             .for_listing()
             .similar_to(article, settings.NEWSROOM_SIMILAR_STORIES)
         ),
+        # The list holds the stories themselves, with what their cards show.
+        keys_of=cards_keys,
     )
     store.depends_on(request, *keys.stories(similar))
     absolute = request.build_absolute_uri

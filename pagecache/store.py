@@ -266,9 +266,16 @@ def next_go_live() -> datetime | None:
     return None if moment == _NO_GO_LIVE else moment
 
 
-def fragment(name: str, keys: Iterable[str], compute: Callable[[], object]):
+def fragment(
+    name: str,
+    keys: Iterable[str],
+    compute: Callable[[], object],
+    *,
+    keys_of: Callable[[object], Iterable[str]] | None = None,
+):
     """A piece of a page (similar stories, say) shared by every reader,
-    logged in or not, until one of `keys` changes."""
+    logged in or not, until one of `keys` changes — or one of `keys_of(value)`,
+    the keys of what the computed value turned out to hold."""
     cache_key = f"pc:fragment:{name}"
     try:
         entry, generation = _lookup(cache_key)
@@ -278,6 +285,8 @@ def fragment(name: str, keys: Iterable[str], compute: Callable[[], object]):
     if entry is not None:
         return entry["value"]
     value = compute()
+    if keys_of is not None:
+        keys = [*keys, *keys_of(value)]
     try:
         _store(cache_key, {"value": value}, keys, generation, seconds_to_keep())
     except CACHE_ERRORS:

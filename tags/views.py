@@ -3,9 +3,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from core.pagination import paginate
 from pagecache import keys, store
+from pagecache.cards import cached_cards
 from tags.models import Tag, TagRedirect, stories
 
 
+@cached_cards
 def tag_detail(request, slug):
     if "\x00" in slug:
         # No slug holds one, and PostgreSQL refuses it in a query.

@@ -7,10 +7,9 @@ import re
 import pytest
 from django.core.cache import cache
 
-from articles import cards
 from articles.models import Correction
 from articles.services import article_correct
-from pagecache import store
+from pagecache import cards, store
 from tags.models import Tag
 from tags.services import tag_merge
 from tests.comments.factories import ReaderFactory
@@ -57,6 +56,12 @@ def card_html(page: str) -> list[str]:
     return re.findall(r'<article class="card.*?</article>', page, flags=re.S)
 
 
+def retitle(change, story, headline):
+    with change():
+        story.headline = headline
+        story.save()
+
+
 def warm(reader, built, url="/"):
     page = fetch(reader, url)
     fetch(reader, url)
@@ -90,9 +95,7 @@ def test_a_warm_listing_renders_no_card_and_reads_them_in_one_round_trip(
 def test_a_headline_edit_re_renders_only_that_card(reader, built, stories, change):
     edited, other = stories
     warm(reader, built)
-    with change():
-        edited.headline = "Harbour wall collapses"
-        edited.save()
+    retitle(change, edited, "Harbour wall collapses")
     page = fetch(reader, "/")
     assert "Harbour wall collapses" in page and "Harbour wall repaired" not in page
     assert set(built) == {edited.pk}
@@ -185,3 +188,45 @@ def test_a_card_built_from_a_story_that_changed_meanwhile_is_not_kept(
     assert "Old words" in fetch(reader, story.section.get_absolute_url())
     monkeypatch.setattr(cards, "_render", render)
     assert "New words" in fetch(reader, story.section.get_absolute_url())
+
+
+def test_a_tag_page_reads_its_cards_from_the_cache_and_re_renders_an_edited_one(
+    reader, built, change
+):
+    tagged = [
+        ArticleFactory(published=True, tags=["harbours"], headline=f"Quay {n}")
+        for n in range(3)
+    ]
+    url = Tag.objects.get(name="harbours").get_absolute_url()
+    first = warm(reader, built, url)
+    assert all(f"Quay {n}" in first for n in range(3))
+    assert card_html(fetch(reader, url)) == card_html(first)
+    assert built == []
+    edited = tagged[1]
+    retitle(change, edited, "Quay one reopens")
+    page = fetch(reader, url)
+    assert "Quay one reopens" in page and "Quay 1<" not in page
+    assert built == [edited.pk]
+
+
+def test_similar_news_shows_an_edit_of_a_similar_story_at_once(reader, built, change):
+    main = ArticleFactory(published=True, tags=["ferries"], headline="Ferry strike")
+    similar = ArticleFactory(
+        published=True, tags=["ferries"], headline="Ferry fares rise"
+    )
+    url = main.get_absolute_url()
+    first = warm(reader, built, url)
+    assert "Ferry fares rise" in first
+    assert built == [] and "Ferry fares rise" in fetch(reader, url)
+    retitle(change, similar, "Ferry fares double")
+    page = fetch(reader, url)
+    assert "Ferry fares double" in page and "Ferry fares rise" not in page
+    assert built == [similar.pk]
+
+    # Its section's new name too: the list keeps the story with its section.
+    built.clear()
+    section = similar.section
+    with change():
+        section.name = "Sea crossings"
+        section.save()
+    assert "Sea crossings" in card_html(fetch(reader, url))[0]

@@ -1,10 +1,10 @@
 """`{% storycard %}…{% endstorycard %}` wraps a story card's markup so that a
-page rendered with articles.cards.render_with_cards takes the card from the
-fragment cache instead of rendering it (see articles/cards.py)."""
+page rendered by a view decorated with pagecache.cards.cached_cards takes the
+card from the fragment cache instead of rendering it (see pagecache/cards.py)."""
 
 from django import template
 
-from articles import cards
+from pagecache import cards
 
 register = template.Library()
 

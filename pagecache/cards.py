@@ -4,10 +4,14 @@ a page stale make its cards re-render, and a listing reads all its cards in
 one round trip.
 
 A view decorated with `cached_cards` renders a placeholder where each card
-goes (articles/templatetags/story_cards.py); once the page is rendered its
+goes (pagecache/templatetags/story_cards.py); once the page is rendered its
 cards are fetched with one `get_many`, the missing ones rendered and kept
 with one `set_many`, and the placeholders replaced. Anywhere else a card
 renders in place, as before.
+
+The cards belong to the page cache rather than to `articles` because every
+app's listings show them: the tag pages too, and `tags` does not depend on
+`articles`.
 """
 
 import functools
@@ -61,6 +65,12 @@ def card_keys(article) -> list[str]:
         keys.section(article.section_id),
         *keys.many(keys.image, [article.hero_image_id]),
     ]
+
+
+def cards_keys(articles) -> list[str]:
+    """The keys of everything the cards of `articles` show: a fragment that
+    keeps the stories themselves (Similar News) is stale when one is."""
+    return [key for article in articles for key in card_keys(article)]
 
 
 def cached_cards(view):
