@@ -2,8 +2,8 @@
 and print the SQL of each request with its time.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench \\
-        python bench/profile.py [--sql] [--explain] [--rounds 5] [--warm] [--reader]
-        [page names or paths]
+        python bench/page_profile.py [--sql] [--explain] [--rounds 5] [--warm]
+        [--reader] [--cprofile N] [page names or paths]
 
 By default every cache is emptied before each request. --warm keeps the
 caches (fragments) between rounds and turns the whole-page cache off, the
@@ -14,7 +14,9 @@ shared benchmark database.
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import shutil
 import statistics
 import subprocess
@@ -38,6 +40,13 @@ def main() -> None:
         "--warm", action="store_true", help="page cache off, fragments warm"
     )
     parser.add_argument("--reader", action="store_true", help="as a logged-in reader")
+    parser.add_argument(
+        "--cprofile",
+        type=int,
+        metavar="N",
+        default=0,
+        help="print the N functions with the most own time over the rounds",
+    )
     args = parser.parse_args()
     static_root = tempfile.mkdtemp(prefix="newsroom-static-")
     os.environ["DJANGO_STATIC_ROOT"] = static_root
@@ -85,14 +94,19 @@ def measure_in_transaction(args, targets: dict) -> None:
     for name, (path, who) in chosen.items():
         client = staff if who == "staff" else anonymous
         timings, cpu = [], []
+        profiler = cProfile.Profile() if args.cprofile else None
         for n in range(args.rounds + 1):
             if not args.warm or not n:
                 cache.clear()  # uncached: the page cache lives in the default cache
             with CaptureQueriesContext(connection) as captured:
+                if profiler and n:
+                    profiler.enable()
                 start, start_cpu = time.perf_counter(), time.process_time()
                 response = client.get(path)
                 elapsed = (time.perf_counter() - start) * 1000
                 elapsed_cpu = (time.process_time() - start_cpu) * 1000
+                if profiler:
+                    profiler.disable()
             assert response.status_code == 200, (name, response.status_code)
             if n:
                 timings.append(elapsed)
@@ -104,6 +118,9 @@ def measure_in_transaction(args, targets: dict) -> None:
             f"{statistics.median(cpu):6.1f} ms CPU  "
             f"{len(captured):3} queries  {sql_ms:7.1f} ms in SQL (last round)"
         )
+        if profiler:
+            stats = pstats.Stats(profiler).sort_stats("tottime")
+            stats.print_stats(args.cprofile)
         queries = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
         if args.sql:
             for query in captured.captured_queries:
