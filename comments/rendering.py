@@ -12,6 +12,10 @@ others'), and their own comments still awaiting review, which are never kept.
 A page has one reply form (comments/reply_form.html); each comment's "Reply"
 is a <details> that comments/reply.js fills with it, and that, without
 JavaScript, links to the comment's own page, where the form is.
+
+The first page of a story's thread as anonymous readers see it (most of the
+readers of a story the page cache has not kept) is one fragment more, under
+the story's key and the keys of the comments it shows: it costs no query.
 """
 
 from django.middleware.csrf import get_token
@@ -23,10 +27,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comments.models import CommentStatus
-from comments.threads import Node
+from comments.threads import ORDERS, Node, story_thread
 from pagecache import keys, store
 
 SHOWN_TEMPLATE = "comments/comment_shown.html"
+THREAD_PAGE_TEMPLATE = "comments/thread_page.html"
 _SENTINEL = 987654321
 
 
@@ -157,3 +162,34 @@ def comment_list(
         return f'<li class="{classes}" id="comment-{comment.pk}">{html}{replies}</li>'
 
     return mark_safe("".join(item(node) for node in nodes))
+
+
+def public_thread_page(
+    request, article, *, comments_mode: str, read_after: int | None
+) -> SafeString | None:
+    """The first page of `article`'s thread, in either order, as every
+    anonymous reader sees it; None for any other page (those are rendered
+    each time, and a crafted page number cannot fill the cache)."""
+    order = request.GET.get("corder", "oldest")
+    if order not in ORDERS or request.GET.get("cpage", "1") != "1":
+        return None
+
+    def build() -> dict:
+        thread = story_thread(request, article)
+        html = render_to_string(
+            THREAD_PAGE_TEMPLATE, {**thread, "read_after": read_after}, request
+        )
+        shown = list(_walk(thread["comment_tree"]))
+        return {
+            "html": html,
+            "keys": [
+                *keys.many(keys.comment, [comment.pk for comment in shown]),
+                *keys.many(keys.reader, {comment.author_id for comment in shown}),
+            ],
+        }
+
+    name = f"thread:{get_language() or ''}:{article.pk}:{order}:{comments_mode}"
+    kept = store.fragment(
+        name, [keys.story(article.pk)], build, keys_of=lambda value: value["keys"]
+    )
+    return kept["html"]

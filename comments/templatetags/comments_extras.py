@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from comments import rendering
 from comments.forms import CommentForm
-from comments.services import comments_close_at
+from comments.services import comments_close_at, comments_mode
 from comments.threads import story_thread
 from pagecache import store
 
@@ -55,11 +55,22 @@ def comment_section(context, article) -> dict:
     # Noted before the thread is read: a comment that changes meanwhile is
     # shown once, never kept.
     read_after = store.changes_so_far()
+    thread = {"thread_html": None}
+    if not request.user.is_authenticated and not context.get("preview"):
+        mode = comments_mode(article)
+        thread = {
+            "comments_mode": mode,
+            "thread_html": rendering.public_thread_page(
+                request, article, comments_mode=mode, read_after=read_after
+            ),
+        }
+    if thread["thread_html"] is None:
+        thread = story_thread(request, article)
     return {
         **context.flatten(),
         "comment_form": CommentForm(),
         "read_after": read_after,
-        **story_thread(request, article),
+        **thread,
     }
 
 

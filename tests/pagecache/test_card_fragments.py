@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Correction
 from articles.services import article_correct
@@ -230,3 +232,17 @@ def test_similar_news_shows_an_edit_of_a_similar_story_at_once(reader, built, ch
         section.name = "Sea crossings"
         section.save()
     assert "Sea crossings" in card_html(fetch(reader, url))[0]
+
+
+def test_the_sections_menu_costs_no_query_when_warm_and_shows_a_new_section_at_once(
+    reader, stories, change
+):
+    story = stories[0]
+    url = story.get_absolute_url()
+    fetch(reader, url)
+    with CaptureQueriesContext(connection) as queries:
+        fetch(reader, url)
+    assert not [q for q in queries if 'FROM "articles_section"' in q["sql"]]
+    with change():
+        SectionFactory(name="Weather desk")
+    assert "Weather desk" in fetch(reader, url)

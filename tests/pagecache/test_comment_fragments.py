@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ReaderProfile
 from comments import rendering
@@ -255,3 +257,65 @@ def test_a_hostile_name_stays_text_in_the_reply_label(client, story):
     html = comment_html(page, comment)
     assert "<img src=x" not in html
     assert 'data-label="Reply to &quot;&gt;&lt;img src=x onerror=alert(1)&gt;"' in html
+
+
+@pytest.fixture
+def anonymous(client, settings):
+    """An anonymous reader of a page the page cache does not keep (off here;
+    in production: the first request after a change, or a cache purge)."""
+    settings.NEWSROOM_PAGE_CACHE = False
+    return client
+
+
+def comment_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        fetch(client, url)
+    return len([q for q in queries if 'FROM "comments_comment"' in q["sql"]])
+
+
+def test_anonymous_readers_first_thread_page_costs_no_comment_query_when_warm(
+    anonymous, built, story, thread
+):
+    url = story.get_absolute_url()
+    first = warm(anonymous, built, url)
+    assert comment_queries(anonymous, url) == 0
+    assert built == []
+    again = fetch(anonymous, url)
+    for comment in thread:
+        assert comment_html(again, comment) == comment_html(first, comment)
+    # Either order is kept; any other page of the thread is built each time.
+    assert comment_queries(anonymous, url + "?corder=newest") > 0
+    assert comment_queries(anonymous, url + "?corder=newest") == 0
+    for crafted in ("?cpage=2", "?cpage=1e9", "?corder=%27--"):
+        assert comment_queries(anonymous, url + crafted) > 0
+        assert comment_queries(anonymous, url + crafted) > 0
+
+
+def test_anonymous_thread_page_shows_each_change_at_once(
+    anonymous, built, story, thread, boss, change
+):
+    url = story.get_absolute_url()
+    warm(anonymous, built, url)
+    first, reply, second = thread
+
+    with change():
+        approve_comment_on(story, boss, body="Approved just now.")
+    page = fetch(anonymous, url)
+    new = Comment.objects.get(body="Approved just now.")
+    assert "Approved just now." in comment_html(page, new)
+    assert built == [new.pk]
+
+    with change():
+        comment_edit(comment=reply, by=reply.author, body="It did, just.")
+    assert "It did, just." in comment_html(fetch(anonymous, url), reply)
+
+    profile = ReaderProfile.objects.get(user=second.author)
+    with change():
+        profile.display_name = "Renamed Reader"
+        profile.save()
+    assert "Renamed Reader" in comment_html(fetch(anonymous, url), second)
+
+    with change():
+        Comment.objects.filter(pk=first.pk).update(body="Changed behind its back.")
+    # A change that no event announced is not shown: the fragment is kept.
+    assert "Changed behind its back." not in fetch(anonymous, url)
