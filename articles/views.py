@@ -46,7 +46,7 @@ def front_page_stories() -> list[Article]:
     stories = (
         Article.objects.published()
         .filter(Q(pk__in=list(slots.values())) | Q(pk__in=newest_ids))
-        .for_listing()
+        .for_cards()
         .newest_first()
     )
     by_pk = {story.pk: story for story in stories}
@@ -64,13 +64,13 @@ def headlines(request):
     stories = (
         Article.objects.published()
         .exclude(pk__in=[story.pk for story in front])
-        .for_listing()
+        .for_cards()
         .newest_first()
     )
     page = paginate(request, stories)
     latest = (
         Article.objects.published()
-        .for_listing()
+        .for_cards()
         .latest_per_section(settings.NEWSROOM_LATEST_PER_SECTION)
     )
     by_section = [
@@ -100,7 +100,7 @@ def headlines(request):
 def section_detail(request, section):
     section = get_object_or_404(Section, slug=section)
     stories = (
-        Article.objects.published().filter(section=section).for_listing().newest_first()
+        Article.objects.published().filter(section=section).for_cards().newest_first()
     )
     page = paginate(request, stories)
     store.depends_on(request, keys.section(section.pk), *keys.stories(page.object_list))
@@ -115,7 +115,7 @@ def section_detail(request, section):
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     stories = (
-        Article.objects.published().filter(authors=author).for_listing().newest_first()
+        Article.objects.published().filter(authors=author).for_cards().newest_first()
     )
     page = paginate(request, stories)
     store.depends_on(request, keys.author(author.pk), *keys.stories(page.object_list))
@@ -168,7 +168,7 @@ def render_story(request, article, *, preview: str = ""):
         ],
         lambda: list(
             Article.objects.published()
-            .for_listing()
+            .for_cards()
             .similar_to(article, settings.NEWSROOM_SIMILAR_STORIES)
         ),
         # The list holds the stories themselves, with what their cards show.
@@ -199,6 +199,7 @@ def render_story(request, article, *, preview: str = ""):
 
 
 @staff_member_required
+@cached_cards
 def article_preview(request, pk):
     """Staff see any story, at any status, as the public page will show it."""
     if not request.user.has_perm("articles.view_article"):
@@ -207,6 +208,7 @@ def article_preview(request, pk):
     return render_story(request, article, preview=workflow.state_label(article))
 
 
+@cached_cards
 def article_preview_by_link(request, token):
     """A signed, expiring preview for someone without an account."""
     try:

@@ -4,10 +4,12 @@ a page stale make its cards re-render, and a listing reads all its cards in
 one round trip.
 
 A view decorated with `cached_cards` renders a placeholder where each card
-goes (pagecache/templatetags/story_cards.py); once the page is rendered its
-cards are fetched with one `get_many`, the missing ones rendered and kept
-with one `set_many`, and the placeholders replaced. Anywhere else a card
-renders in place, as before.
+goes (`{% story_card %}`, pagecache/templatetags/story_cards.py); once the
+page is rendered its cards are fetched with one `get_many`, the missing ones
+rendered and kept with one `set_many`, and the placeholders replaced. A
+listing may read its stories light (only what the cards' keys need): the
+stories of the missing cards are then read whole, in one query. Anywhere else
+a card renders in place, as before.
 
 The cards belong to the page cache rather than to `articles` because every
 app's listings show them: the tag pages too, and `tags` does not depend on
@@ -94,10 +96,34 @@ def cached_cards(view):
     return wrapped
 
 
+def _whole(articles: list) -> dict:
+    """`articles` by pk, read again whole where a listing read them light
+    (with deferred fields: only what the cards' keys need), in one query by
+    their queryset's `for_listing`."""
+    light = [article for article in articles if article.get_deferred_fields()]
+    whole = {article.pk: article for article in articles}
+    if light:
+        model = type(light[0])._meta.concrete_model
+        whole |= {
+            article.pk: article
+            for article in model._default_manager.filter(
+                pk__in=[article.pk for article in light]
+            ).for_listing()
+        }
+    return whole
+
+
 def _fill(request, response, pending: PendingCards, read_after: int | None) -> None:
+    def build(missing) -> dict[str, str]:
+        whole = _whole([pending[name][0] for name in missing])
+        return {
+            name: _render(request, whole[pending[name][0].pk], pending[name][1])
+            for name in missing
+        }
+
     html = store.fragments(
         {name: card_keys(article) for name, (article, _) in pending.items()},
-        lambda missing: {name: _render(request, *pending[name]) for name in missing},
+        build,
         read_after=read_after,
     )
     content = response.content.decode(response.charset)
@@ -108,3 +134,8 @@ def _render(request, article, options: dict) -> str:
     return render_to_string(
         CARD_TEMPLATE, {"article": article, **options}, request=request
     )
+
+
+def render_card(request, article, options: dict) -> str:
+    """The card of `article`, rendered in place (a page without cached cards)."""
+    return _render(request, _whole([article])[article.pk], options)

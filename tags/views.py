@@ -19,7 +19,7 @@ def tag_detail(request, slug):
             TagRedirect.objects.select_related("tag"), old_slug=slug
         )
         return redirect(moved.tag, permanent=True)
-    tagged = stories().published().filter(tags=tag).for_listing().newest_first()
+    tagged = stories().published().filter(tags=tag).for_cards().newest_first()
     page = paginate(request, tagged)
     store.depends_on(request, keys.tag(tag.pk), *keys.stories(page.object_list))
     return render(request, "tags/tag_detail.html", {"tag": tag, "page": page})

@@ -50,6 +50,11 @@ class CommentsMode(models.TextChoices):
     CLOSED = "closed", _("Closed (no new comments)")
 
 
+# A listing's stories as read before their cards come from the cache: the
+# cards' keys (story, section, hero image) and each story's address.
+CARD_KEY_FIELDS = ("section", "hero_image", "published_at", "slug")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, and not scheduled for later."""
@@ -75,6 +80,13 @@ class ArticleQuerySet(models.QuerySet):
                 to_attr="listed_bylines",
             )
         )
+
+    def for_cards(self):
+        """What a page of story cards needs when the cards themselves come
+        from the fragment cache (pagecache/cards.py): the keys of each card
+        and its address, the section for grouping. The cards that must be
+        rendered are read again whole (`for_listing`), in one query."""
+        return self.select_related("section").only(*CARD_KEY_FIELDS)
 
     def for_detail(self, *, preview: bool = False):
         """A story page's joins: its card's, its tags in name order, its
