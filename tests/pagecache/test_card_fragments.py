@@ -246,3 +246,24 @@ def test_the_sections_menu_costs_no_query_when_warm_and_shows_a_new_section_at_o
     with change():
         SectionFactory(name="Weather desk")
     assert "Weather desk" in fetch(reader, url)
+
+
+def test_a_listing_reads_stories_light_and_whole_only_for_missing_cards(
+    reader, built, stories, change
+):
+    section = stories[0].section
+    url = section.get_absolute_url()
+    warm(reader, built, url)
+    with CaptureQueriesContext(connection) as queries:
+        page = fetch(reader, url)
+    assert "Harbour wall repaired" in page
+    story_rows = [q["sql"] for q in queries if 'FROM "articles_article"' in q["sql"]]
+    assert story_rows and not any('"body"' in sql for sql in story_rows)
+    assert not [q for q in queries if 'FROM "articles_byline"' in q["sql"]]
+
+    retitle(change, stories[0], "Harbour wall collapses")
+    with CaptureQueriesContext(connection) as queries:
+        page = fetch(reader, url)
+    assert "Harbour wall collapses" in page and built == [stories[0].pk]
+    whole = [q["sql"] for q in queries if '"articles_article"."dek"' in q["sql"]]
+    assert len(whole) == 1 and f"IN ({stories[0].pk})" in whole[0]
