@@ -126,9 +126,35 @@ def author_detail(request, slug):
     )
 
 
+def story_page_keys(article) -> list[str]:
+    """The keys of everything a story page shows of its story: the story
+    itself (bylines, corrections and comment count included), its section,
+    hero image and tags, and its "Go deeper" stories with their addresses."""
+    deeper = article.go_deeper_stories
+    return [
+        keys.story(article.pk),
+        keys.section(article.section_id),
+        *keys.many(keys.image, [article.hero_image_id]),
+        *keys.many(keys.tag, [tag.pk for tag in article.tag_list]),
+        *keys.stories(deeper),
+        *keys.many(keys.section, {story.section_id for story in deeper}),
+    ]
+
+
+def published_story(slug: str) -> Article | None:
+    """The public story at `slug` with all its page shows, read once and kept
+    until any of it changes (or the next story goes live)."""
+    return store.fragment(
+        f"story-page:{slug}",
+        [],
+        lambda: Article.objects.published().for_detail().filter(slug=slug).first(),
+        keys_of=story_page_keys,
+    )
+
+
 @cached_cards
 def article_detail(request, section, year, month, day, slug):
-    article = Article.objects.published().for_detail().filter(slug=slug).first()
+    article = published_story(slug)
     if article is None:
         # An earlier slug of a live story answers with its current address.
         moved = get_object_or_404(

@@ -275,7 +275,8 @@ def fragment(
 ):
     """A piece of a page (similar stories, say) shared by every reader,
     logged in or not, until one of `keys` changes — or one of `keys_of(value)`,
-    the keys of what the computed value turned out to hold."""
+    the keys of what the computed value turned out to hold. None (nothing
+    found) is never kept: whatever makes it something may announce no key."""
     cache_key = f"pc:fragment:{name}"
     try:
         entry, generation = _lookup(cache_key)
@@ -285,6 +286,8 @@ def fragment(
     if entry is not None:
         return entry["value"]
     value = compute()
+    if value is None:
+        return None
     if keys_of is not None:
         keys = [*keys, *keys_of(value)]
     try:
