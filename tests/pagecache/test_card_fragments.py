@@ -9,14 +9,18 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Correction
-from articles.services import article_correct
 from pagecache import cards, store
 from tags.models import Tag
 from tags.services import tag_merge
 from tests.comments.factories import ReaderFactory
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
-from tests.pagecache.test_pagecache import approve_comment_on, boss, change, fetch
+from tests.pagecache.test_pagecache import (
+    approve_comment_on,
+    boss,
+    change,
+    correct,
+    fetch,
+)
 
 __all__ = ["boss", "change"]  # fixtures shared with the page-cache tests
 
@@ -110,12 +114,7 @@ def test_a_correction_re_renders_the_corrected_story_card(
     corrected, other = stories
     warm(reader, built)
     with change():
-        article_correct(
-            article=corrected,
-            kind=Correction.Kind.CORRECTION,
-            text="An earlier version misnamed the ferry.",
-            by=boss,
-        )
+        correct(corrected, boss)
     fetch(reader, "/")
     assert set(built) == {corrected.pk}
 

@@ -161,12 +161,7 @@ def test_a_correction_shows_at_once(client, boss, change):
     story = ArticleFactory(published=True)
     fetch(client, story.get_absolute_url())
     with change():
-        article_correct(
-            article=story,
-            kind=Correction.Kind.CORRECTION,
-            text="An earlier version misnamed the ferry.",
-            by=boss,
-        )
+        correct(story, boss)
     page = fetch(client, story.get_absolute_url(), expect="MISS")
     assert "misnamed the ferry" in page
 
@@ -338,6 +333,11 @@ def while_building(change):
     yield arrange
     for receiver in receivers:
         template_rendered.disconnect(receiver)
+
+
+def correct(story, by, text="An earlier version misnamed the ferry."):
+    """A correction added to `story` as an editor adds it."""
+    article_correct(article=story, kind=Correction.Kind.CORRECTION, text=text, by=by)
 
 
 def approve_comment_on(story, by, body="A reader's view on the harbour"):

@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Correction, RelatedLink
-from articles.services import article_correct, article_unpublish
+from articles.models import RelatedLink
+from articles.services import article_unpublish
 from tags.models import Tag
 from tests.factories import ArticleFactory
-from tests.pagecache.test_pagecache import boss, change, fetch
+from tests.pagecache.test_pagecache import boss, change, correct, fetch
 
 __all__ = ["boss", "change"]  # fixtures shared with the page-cache tests
 
@@ -63,12 +63,7 @@ def test_each_change_to_what_the_page_shows_refreshes_it(uncached, story, boss, 
     fetch(uncached, url)
 
     with change():
-        article_correct(
-            article=story,
-            kind=Correction.Kind.CORRECTION,
-            text="An earlier version gave the wrong sailing.",
-            by=boss,
-        )
+        correct(story, boss, "An earlier version gave the wrong sailing.")
     assert "An earlier version gave the wrong sailing." in fetch(uncached, url)
 
     tag = Tag.objects.get(name="ferries")
