@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from newsletters.models import Newsletter, Subscription, SubscriptionStatus
@@ -22,3 +23,6 @@ class SubscriptionFactory(DjangoModelFactory):
     newsletter = factory.SubFactory(NewsletterFactory)
     email = factory.Sequence(lambda n: f"reader{n}@example.org")
     status = SubscriptionStatus.CONFIRMED
+    confirmed_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == SubscriptionStatus.CONFIRMED else None
+    )
