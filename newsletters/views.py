@@ -32,9 +32,10 @@ MAX_EVENT_BYTES = 16 * 1024
 
 def _private(response):
     """Pages reached by a personal link: never kept by any cache, and the
-    link is not passed on to another site."""
+    link is not passed on to another site (same-origin: a form POST still
+    carries its Origin, which the CSRF check needs)."""
     patch_cache_control(response, private=True, no_store=True)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
