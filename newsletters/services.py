@@ -245,13 +245,16 @@ def subscriptions_unsubscribe(*, email: str) -> int:
 
 @transaction.atomic
 def subscription_preferences_set(*, email: str, newsletters: list[Newsletter]) -> None:
-    """Exactly `newsletters` for `email`. The signed link proves the mailbox,
-    so newly ticked ones are confirmed at once."""
+    """Exactly `newsletters` of those offered for `email`. The signed link
+    proves the mailbox, so newly ticked ones are confirmed at once."""
     now = timezone.now()
     wanted = {newsletter.pk for newsletter in newsletters}
-    Subscription.objects.filter(email=email).exclude(newsletter_id__in=wanted).exclude(
-        status=SubscriptionStatus.UNSUBSCRIBED
-    ).update(status=SubscriptionStatus.UNSUBSCRIBED, unsubscribed_at=now)
+    # Only the newsletters the page offers: one taken off it stays as it was.
+    Subscription.objects.filter(email=email, newsletter__is_active=True).exclude(
+        newsletter_id__in=wanted
+    ).exclude(status=SubscriptionStatus.UNSUBSCRIBED).update(
+        status=SubscriptionStatus.UNSUBSCRIBED, unsubscribed_at=now
+    )
     for newsletter in newsletters:
         subscription, _created = Subscription.objects.get_or_create(
             newsletter=newsletter, email=email

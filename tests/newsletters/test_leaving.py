@@ -140,3 +140,26 @@ def test_a_preferences_page_stays_within_budget(client, django_assert_max_num_qu
     with django_assert_max_num_queries(7):
         response = client.get(f"/newsletters/preferences/{token}/")
     assert response.content.decode().count("checked") == 20
+
+
+def test_saving_preferences_leaves_a_retired_newsletter_as_it_was(client, letters):
+    brief, _weekly = letters
+    retired = NewsletterFactory(name="Election Special", is_active=False)
+    SubscriptionFactory(newsletter=retired, email="me@example.org")
+    token = preferences_token("me@example.org")
+    page = client.get(f"/newsletters/preferences/{token}/").content.decode()
+    assert "Election Special" not in page
+    client.post(f"/newsletters/preferences/{token}/", {"newsletters": [brief.pk]})
+    assert statuses() == {
+        "Morning Brief": SubscriptionStatus.CONFIRMED,
+        "Election Special": SubscriptionStatus.CONFIRMED,
+    }
+
+
+def test_the_links_never_reach_the_logs():
+    from newsroom.logs import redact
+
+    token = preferences_token("me@example.org")
+    for kind in ("confirm", "preferences", "unsubscribe"):
+        line = f"POST /newsletters/{kind}/{token}/ 200"
+        assert redact(line) == f"POST /newsletters/{kind}/[redacted]/ 200"
