@@ -8,13 +8,27 @@ import pytest
 from django.core import mail
 
 from newsletters.models import Subscription, SubscriptionStatus
-from tests.e2e.journey_checks import assert_fits, keep_shots
+from tests.e2e.journey_checks import WIDTHS, assert_fits, keep_shots
 from tests.factories import ArticleFactory
 from tests.newsletters.factories import NewsletterFactory
 
 pytestmark = pytest.mark.e2e
 
 SHOTS = "/work/notes/shots/i17-newsletters"
+
+
+def both_widths(shot):
+    """Screenshots at 1280 and at 375 px, under test-artifacts/ (and the
+    lead's folder when it exists)."""
+
+    def take(page, name: str) -> None:
+        height = page.viewport_size["height"]
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": height})
+            shot(page, f"{name}-{width}")
+        page.set_viewport_size({"width": WIDTHS[0], "height": height})
+
+    return take
 
 
 def confirmation_link(message) -> str:
@@ -25,7 +39,7 @@ def test_reader_subscribes_from_a_story_and_confirms_by_email(
     page, live_server, screenshot, settings
 ):
     settings.NEWSROOM_SITE_URL = live_server.url
-    shot = keep_shots(screenshot, SHOTS)
+    shot = both_widths(keep_shots(screenshot, SHOTS))
     NewsletterFactory(name="Morning Brief", schedule="Weekdays at 7:00")
     NewsletterFactory(name="The Weekly", schedule="Sundays at 9:00")
     story = ArticleFactory(published=True, headline="Harbour talks resume")
