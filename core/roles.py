@@ -54,6 +54,13 @@ EDITORS = JOURNALISTS + [
     ("tags", "delete_tagalias"),
     ("tags", "view_tagalias"),
     ("tags", "view_tagredirect"),
+    # Newsletters: editors set them up and see who subscribed; nobody deletes
+    # one (its subscriptions hang off it) or edits a reader's subscription.
+    ("newsletters", "add_newsletter"),
+    ("newsletters", "change_newsletter"),
+    ("newsletters", "view_newsletter"),
+    ("newsletters", "view_subscription"),
+    ("newsletters", "view_suppression"),
 ]
 
 # Comments and nothing else: moderators cannot touch stories.

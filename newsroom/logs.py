@@ -18,7 +18,7 @@ logger = logging.getLogger("newsroom.requests")
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # What may never reach a log: passwords, tokens, session and CSRF cookies,
-# password-reset links.
+# password-reset and newsletter links.
 _SECRETS = [
     (re.compile(r"(?i)(Bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1[redacted]"),
     (
@@ -29,6 +29,11 @@ _SECRETS = [
         r"\1\2[redacted]",
     ),
     (re.compile(r"(/reset/)[^/\s]+/[^/\s]+/"), r"\1[redacted]/"),
+    # Newsletter links: whoever holds one manages that address's newsletters.
+    (
+        re.compile(r"(/newsletters/(?:confirm|preferences|unsubscribe)/)[^/\s]+/"),
+        r"\1[redacted]/",
+    ),
 ]
 
 

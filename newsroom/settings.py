@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tags",
     "accounts",
     "comments",
+    "newsletters",
     "drafts",
     "demo",
 ]
@@ -516,6 +517,25 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+
+# --- Newsletters ---------------------------------------------------------------------
+# How long a sign-up's confirmation link works.
+NEWSROOM_NEWSLETTER_CONFIRM_HOURS = int(
+    os.environ.get("NEWSROOM_NEWSLETTER_CONFIRM_HOURS", "48")
+)
+# Shared with the mail provider, which signs its bounce and complaint events
+# with it; unset, every event is refused.
+NEWSROOM_NEWSLETTER_WEBHOOK_SECRET = os.environ.get(
+    "NEWSROOM_NEWSLETTER_WEBHOOK_SECRET", ""
+)
+# The mailto: of the List-Unsubscribe header.
+NEWSROOM_NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
+    "NEWSROOM_NEWSLETTER_UNSUBSCRIBE_EMAIL",
+    "unsubscribe@" + DEFAULT_FROM_EMAIL.rpartition("@")[2],
+)
+NEWSROOM_NEWSLETTER_SUBSCRIBE_RATE_PER_IP = int(
+    os.environ.get("NEWSROOM_NEWSLETTER_SUBSCRIBE_RATE_PER_IP", "10")
+)
 
 # open | premoderated | closed, unless a story says otherwise.
 NEWSROOM_COMMENTS_MODE = os.environ.get("NEWSROOM_COMMENTS_MODE", "open")

@@ -46,6 +46,7 @@ urlpatterns = [
     path("csp-report/", csp_report, name="csp-report"),
     path("comments/", include("comments.urls")),
     path("accounts/", include("accounts.urls")),
+    path("newsletters/", include("newsletters.urls")),
 ]
 
 if settings.DEBUG:

@@ -32,6 +32,7 @@ from comments.models import BannedPhrase, CommentStatus, ModerationLog
 from core.roles import roles_sync
 from images.imaging import check_and_clean
 from images.services import image_create
+from newsletters.models import Newsletter, Subscription, Suppression
 from tests.comments.factories import CommentFactory, ReaderFactory
 from tests.factories import (
     ArticleFactory,
@@ -154,6 +155,30 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         "edit": NOBODY,
         "delete": NOBODY,
     },
+    # Newsletters: editors set them up and see who subscribed and which
+    # addresses bounced; readers' subscriptions change only through their own
+    # signed links, and nobody deletes a newsletter.
+    "newsletter": {
+        "list": ONLY_EDITORS,
+        "add": ONLY_EDITORS,
+        "read": ONLY_EDITORS,
+        "edit": ONLY_EDITORS,
+        "delete": NOBODY,
+    },
+    "subscription": {
+        "list": ONLY_EDITORS,
+        "add": NOBODY,
+        "read": ONLY_EDITORS,
+        "edit": NOBODY,
+        "delete": NOBODY,
+    },
+    "suppressed address": {
+        "list": ONLY_EDITORS,
+        "add": NOBODY,
+        "read": ONLY_EDITORS,
+        "edit": NOBODY,
+        "delete": NOBODY,
+    },
     # The admin itself: every member of staff has the index, their own
     # password and the admin's scripts; "view on site" is a plain redirect.
     "admin": {"use": EVERY_STAFF, "nothing": NOBODY},
@@ -188,6 +213,9 @@ SUBJECTS = {
     "accounts.readerprofile": "reader",
     "comments.bannedphrase": "held word",
     "comments.moderationlog": "moderation log",
+    "newsletters.newsletter": "newsletter",
+    "newsletters.subscription": "subscription",
+    "newsletters.suppression": "suppressed address",
     "auth.user": "account",
     "auth.group": "role",
     "django_tasks_database.dbtaskresult": "background job",
@@ -256,6 +284,14 @@ PUBLIC_NAMES = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # Readers' newsletter pages; their signed links are tested in
+    # tests/newsletters.
+    "newsletters:list",
+    "newsletters:sent",
+    "newsletters:confirm",
+    "newsletters:preferences",
+    "newsletters:unsubscribe",
+    "newsletters:events",
     *(f"feeds:{name}" for name in ["latest", "section", "tag", "author"]),
     *(f"feeds:{name}-atom" for name in ["latest", "section", "tag", "author"]),
 }
@@ -454,6 +490,7 @@ APP_SUBJECT = {
     "tags": "tag",
     "comments": "comment",
     "accounts": "reader",
+    "newsletters": "newsletter",
     "auth": "account",
     "django_tasks_database": "background job",
     "otp_totp": "two-factor device",
@@ -675,6 +712,9 @@ EDITS = {
     "tags.tag": {"name": ["renamed tag"]},
     "accounts.readerprofile": {"display_name": ["Renamed reader"], "ban_reason": ["x"]},
     "comments.bannedphrase": {"phrase": ["changed phrase"]},
+    "newsletters.newsletter": {"name": ["Renamed newsletter"]},
+    "newsletters.subscription": {"email": ["changed@example.org"]},
+    "newsletters.suppression": {"email": ["changed@example.org"]},
 }
 ADDS = {
     "articles.article": {
@@ -691,6 +731,7 @@ ADDS = {
     "images.image": {"title": ["Rogue picture"], "alt_text": ["A rogue picture"]},
     "tags.tag": {"name": ["rogue tag"], "slug": ["rogue-tag"]},
     "comments.bannedphrase": {"phrase": ["rogue phrase"]},
+    "newsletters.newsletter": {"name": ["Rogue letter"], "slug": ["rogue-letter"]},
     "auth.user": {
         "username": ["rogue"],
         "password1": ["A-long-rogue-passphrase-1"],
@@ -754,6 +795,7 @@ def build_world() -> World:
         title="Harbour at dawn",
         alt_text="Boats in the harbour at dawn",
     )
+    newsletter = Newsletter.objects.create(name="Morning Brief", slug="brief")
     objects = {
         "articles.section": section,
         "articles.author": own_author,
@@ -773,6 +815,13 @@ def build_world() -> World:
             action=ModerationLog.Action.HOLD,
             old_status="",
             new_status=CommentStatus.PENDING,
+        ),
+        "newsletters.newsletter": newsletter,
+        "newsletters.subscription": Subscription.objects.create(
+            newsletter=newsletter, email="subscriber@example.org"
+        ),
+        "newsletters.suppression": Suppression.objects.create(
+            email="bounced@example.org", reason="bounce"
         ),
         "auth.user": other,
         "auth.group": Group.objects.get(name="Editors"),
@@ -978,6 +1027,7 @@ SNAPSHOT_APPS = {
     "otp_totp",
     "taggit",
     "axes",
+    "newsletters",
 }
 
 
@@ -1128,6 +1178,8 @@ BODIES_THAT_BITE = [
     ("admin:comments_comment_moderate", MODERATOR, None, "comments_comment"),
     ("admin:accounts_readerprofile_ban", MODERATOR, None, "comments_readerprofile"),
     ("admin:comments_bannedphrase_add", MODERATOR, None, "comments_bannedphrase"),
+    ("admin:newsletters_newsletter_add", EDITOR, None, "newsletters_newsletter"),
+    ("admin:newsletters_newsletter_change", EDITOR, None, "newsletters_newsletter"),
     ("admin:auth_user_add", ADMINISTRATOR, None, "auth_user"),
     ("admin:auth_group_delete", ADMINISTRATOR, None, "auth_group"),
     ("admin:axes_accessattempt_changelist", ADMINISTRATOR, None, "axes_accessattempt"),

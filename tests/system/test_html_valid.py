@@ -26,6 +26,8 @@ from articles.services import article_preview_link
 from comments.models import CommentStatus
 from images.imaging import check_and_clean
 from images.services import image_create
+from newsletters.models import Newsletter, Subscription
+from newsletters.services import confirmation_token, preferences_token
 from newsroom.outage import database_unavailable
 from tests.comments.factories import CommentFactory, ReaderFactory
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
@@ -145,6 +147,60 @@ def newsroom(admin_user, settings):
     }
 
 
+def newsletter_pages(client) -> dict[str, bytes]:
+    """The newsletter pages, from sign-up to leaving, refusals included."""
+    brief = Newsletter.objects.create(
+        name="Morning Brief & more", slug="brief", schedule="Weekdays at 7:00"
+    )
+    Newsletter.objects.create(name="The Weekly", slug="weekly", description="Long.")
+    confirm = reverse(
+        "newsletters:confirm",
+        args=[confirmation_token(email="r@example.org", newsletter_ids=[brief.pk])],
+    )
+    Subscription.objects.create(newsletter=brief, email="r@example.org")
+    token = preferences_token("r@example.org")
+    pages = {}
+    for name, url, status in [
+        ("newsletters", reverse("newsletters:list") + "?email=r@example.org", 200),
+        ("newsletters-sent", reverse("newsletters:sent"), 200),
+        ("newsletters-confirm", confirm, 200),
+        ("newsletters-bad-link", reverse("newsletters:confirm", args=["bad"]), 400),
+        (
+            "newsletters-preferences",
+            reverse("newsletters:preferences", args=[token]),
+            200,
+        ),
+        (
+            "newsletters-unsubscribe",
+            reverse("newsletters:unsubscribe", args=[token]),
+            200,
+        ),
+    ]:
+        response = client.get(url)
+        assert response.status_code == status, (name, url)
+        pages[name] = response.content
+    for name, url, data, status in [
+        ("newsletters-with-errors", reverse("newsletters:list"), {"email": "x"}, 400),
+        ("newsletters-confirmed", confirm, {}, 200),
+        (
+            "newsletters-preferences-saved",
+            reverse("newsletters:preferences", args=[token]),
+            {"newsletters": [brief.pk]},
+            200,
+        ),
+        (
+            "newsletters-unsubscribed",
+            reverse("newsletters:unsubscribe", args=[token]),
+            {},
+            200,
+        ),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == status, (name, url)
+        pages[name] = response.content
+    return pages
+
+
 def test_every_public_page_type_is_valid_html(client, newsroom, tmp_path):
     java = require_checker()
     story, reader = newsroom["story"], newsroom["reader"]
@@ -195,6 +251,7 @@ def test_every_public_page_type_is_valid_html(client, newsroom, tmp_path):
     # A sign-up form sent back with errors shows them next to the fields.
     response = client.post(reverse("accounts:signup"), {"email": "not-an-address"})
     pages["signup-with-errors"] = response.content
+    pages |= newsletter_pages(client)
     client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")
     for name, url in signed_in.items():
         response = client.get(url)

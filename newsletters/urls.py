@@ -1,0 +1,14 @@
+from django.urls import path
+
+from newsletters import views
+
+app_name = "newsletters"
+
+urlpatterns = [
+    path("", views.newsletter_list, name="list"),
+    path("sent/", views.subscribe_sent, name="sent"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("preferences/<str:token>/", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("events/", views.provider_event, name="events"),
+]
