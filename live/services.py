@@ -40,7 +40,8 @@ def may_post(user, coverage: LiveCoverage) -> bool:
     )
 
 
-def _check_post(user, coverage: LiveCoverage) -> None:
+def check_may_post(user, coverage: LiveCoverage) -> None:
+    """Raise with a message the person can act on, or return if allowed."""
     if not may_post(user, coverage):
         if workflow.is_editor(user) or coverage.journalists_may_post:
             raise PermissionDenied(
@@ -150,7 +151,7 @@ def live_entry_post(
     is_pinned: bool = False,
 ) -> LiveEntry:
     """A new entry at the top of the coverage, posted now."""
-    _check_post(by, coverage)
+    check_may_post(by, coverage)
     if coverage.has_ended:
         raise ValidationError(
             _("This live coverage has ended. An editor can start it again.")
@@ -170,7 +171,7 @@ def live_entry_post(
 @transaction.atomic
 def live_entry_edit(*, entry: LiveEntry, by: AbstractBaseUser, body: str) -> LiveEntry:
     """New text for the entry; readers see “Updated”."""
-    _check_post(by, entry.coverage)
+    check_may_post(by, entry.coverage)
     body = _clean_body(body)
     if body == entry.body:
         return entry
@@ -190,7 +191,7 @@ def live_entry_mark(
     is_key_event: bool | None = None,
 ) -> LiveEntry:
     """Pin or unpin the entry, mark it a key event or not."""
-    _check_post(by, entry.coverage)
+    check_may_post(by, entry.coverage)
     changed = []
     if is_pinned is not None and is_pinned != entry.is_pinned:
         entry.is_pinned = is_pinned
@@ -207,6 +208,6 @@ def live_entry_mark(
 @transaction.atomic
 def live_entry_delete(*, entry: LiveEntry, by: AbstractBaseUser) -> None:
     """Remove the entry for good (readers never see it again)."""
-    _check_post(by, entry.coverage)
+    check_may_post(by, entry.coverage)
     _log(by, entry, DELETION, "Live entry deleted.")
     entry.delete()
