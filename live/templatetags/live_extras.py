@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from live.pages import entry_summary, live_page
 from pagecache import keys, store
@@ -77,9 +78,10 @@ def live_meta(context, article, structured_data: dict) -> SafeString:
         parts.append(
             format_html(
                 '<link rel="alternate" type="application/atom+xml" title="{}" '
-                'href="{}">',
-                f"{article.headline}: live updates",
+                'href="{}">\n<link rel="stylesheet" href="{}">',
+                _("%(headline)s: live updates") % {"headline": article.headline},
                 reverse("live:feed", args=[article.pk]),
+                static("live/live.css"),
             )
         )
         if page["is_live"]:
