@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,7 +24,14 @@ DESK_PAGE_SIZE = 20
 
 @admin.register(LiveCoverage)
 class LiveCoverageAdmin(NewsroomModelAdmin):
-    list_display = ["story", "starts_at", "ends_at", "running", "journalists_may_post"]
+    list_display = [
+        "story",
+        "starts_at",
+        "ends_at",
+        "running",
+        "journalists_may_post",
+        "desk_link",
+    ]
     list_filter = ["journalists_may_post"]
     search_fields = ["story__headline"]
     date_hierarchy = "starts_at"
@@ -34,6 +42,12 @@ class LiveCoverageAdmin(NewsroomModelAdmin):
     def running(self, coverage):
         return coverage.is_live
 
+    @admin.display(description=gettext_lazy("live desk"))
+    def desk_link(self, coverage):
+        return format_html(
+            '<a href="{}">{}</a>', desk_url(coverage.story_id), _("Open")
+        )
+
     def has_add_permission(self, request):
         # Coverage starts from the story's live desk, through the service.
         return False
@@ -43,12 +57,6 @@ class LiveCoverageAdmin(NewsroomModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        coverage = get_object_or_404(
-            LiveCoverage, pk=object_id if str(object_id).isdigit() else None
-        )
-        return HttpResponseRedirect(desk_url(coverage.story_id))
 
     def get_urls(self):
         return [

@@ -12,13 +12,16 @@ def _coverage_changed(sender, instance, **kwargs):
 
 
 def _entry_changed(sender, instance, **kwargs):
-    # The entry knows its story only through its coverage: one small query,
-    # on writes only.
-    story_id = (
-        LiveCoverage.objects.filter(pk=instance.coverage_id)
-        .values_list("story_id", flat=True)
-        .first()
-    )
+    # The entry knows its story through its coverage: loaded by the services
+    # already, otherwise one small query (on writes only).
+    if LiveEntry.coverage.is_cached(instance):
+        story_id = instance.coverage.story_id
+    else:
+        story_id = (
+            LiveCoverage.objects.filter(pk=instance.coverage_id)
+            .values_list("story_id", flat=True)
+            .first()
+        )
     if story_id is not None:
         coverage_changed.send(LiveEntry, story_id=story_id)
 

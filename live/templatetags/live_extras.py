@@ -8,7 +8,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from live.pages import entry_summary, live_page
+from live.pages import coverage_of, entry_summary, live_page
 from pagecache import keys, store
 
 register = template.Library()
@@ -23,10 +23,14 @@ def _page(context, article) -> dict | None:
         # Every story page: coverage may start on any story.
         store.depends_on(request, keys.live(article.pk))
     page = live_page(request, article)
-    if page is not None and not context.get("preview"):
-        coverage = page["coverage"]
-        # The badge comes off (and polling stops) when the coverage ends.
-        store.expires_at(request, coverage.ends_at if page["is_live"] else None)
+    coverage = coverage_of(article)
+    if coverage is not None and not context.get("preview"):
+        # The block appears when the coverage starts; the badge comes off
+        # (and polling stops) when it ends.
+        if page is None:
+            store.expires_at(request, coverage.starts_at)
+        elif page["is_live"]:
+            store.expires_at(request, coverage.ends_at)
     return page
 
 

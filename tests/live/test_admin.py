@@ -182,13 +182,16 @@ def test_odd_addresses_answer_without_errors(editor_client):
     )
 
 
-def test_the_coverage_list_opens_the_desk(client, django_user_model):
+def test_the_coverage_list_links_to_each_desk(client, django_user_model):
     boss = django_user_model.objects.create_superuser("boss", "b@example.com", "x")
     client.force_login(boss)
     coverage = LiveCoverageFactory()
-    assert client.get(reverse("admin:live_livecoverage_changelist")).status_code == 200
-    response = client.get(reverse("admin:live_livecoverage_change", args=[coverage.pk]))
-    assert response.status_code == 302 and response.url == desk(coverage.story)
+    response = client.get(reverse("admin:live_livecoverage_changelist"))
+    assert response.status_code == 200
+    assert desk(coverage.story) in response.content.decode()
+    for huge in ("9" * 40, "1\x00"):
+        url = f"/admin/live/livecoverage/{huge}/change/"
+        assert client.get(url).status_code in {302, 404}
 
 
 def entries(coverage, count):

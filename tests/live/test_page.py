@@ -236,3 +236,14 @@ def test_entries_of_another_story_never_show(client):
     data = client.get(reverse("live:after", args=[ours.story.pk, 0])).json()
     assert data["count"] == 0 and "Elsewhere." not in data["html"]
     assert LiveEntry.objects.count() == 1
+
+
+def test_huge_ids_in_the_address_answer_not_found(client):
+    entry = LiveEntryFactory()
+    story_id = entry.coverage.story.pk
+    for url in (
+        f"/live/{2**64}/after/0/",
+        f"/live/{story_id}/after/{2**64}/",
+        f"/live/{2**64}/feed/",
+    ):
+        assert client.get(url).status_code == 404, url

@@ -32,6 +32,7 @@ from comments.models import BannedPhrase, CommentStatus, ModerationLog
 from core.roles import roles_sync
 from images.imaging import check_and_clean
 from images.services import image_create
+from live.models import LiveCoverage
 from tests.comments.factories import CommentFactory, ReaderFactory
 from tests.factories import (
     ArticleFactory,
@@ -154,6 +155,19 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         "edit": NOBODY,
         "delete": NOBODY,
     },
+    # Live coverage: journalists and editors open a story's live desk; editors
+    # mark stories live and post (a journalist posts only where an editor
+    # allowed it, which no coverage in this newsroom does). The coverage list
+    # itself is for administrators.
+    "live coverage": {
+        "list": NOBODY,
+        "add": NOBODY,
+        "read": NOBODY,
+        "edit": NOBODY,
+        "delete": NOBODY,
+        "open desk": DESK,
+        "post": ONLY_EDITORS,
+    },
     # The admin itself: every member of staff has the index, their own
     # password and the admin's scripts; "view on site" is a plain redirect.
     "admin": {"use": EVERY_STAFF, "nothing": NOBODY},
@@ -188,6 +202,7 @@ SUBJECTS = {
     "accounts.readerprofile": "reader",
     "comments.bannedphrase": "held word",
     "comments.moderationlog": "moderation log",
+    "live.livecoverage": "live coverage",
     "auth.user": "account",
     "auth.group": "role",
     "django_tasks_database.dbtaskresult": "background job",
@@ -245,6 +260,8 @@ PUBLIC_NAMES = {
     "comments:edit",
     "comments:delete",
     "comments:report",
+    "live:after",
+    "live:feed",
     "accounts:signup",
     "accounts:signup_sent",
     "accounts:signup_confirm",
@@ -439,6 +456,16 @@ CUSTOM = {
         "moderate",
         "object_pk",
         app_model="accounts.readerprofile",
+    ),
+    # A story's live desk: opened by the desk, a button pressed (the POST).
+    "admin:live_livecoverage_desk": Entry(
+        "admin:live_livecoverage_desk",
+        "live coverage",
+        "open desk",
+        "post",
+        "story_pk",
+        stories=True,
+        post_refused=302,  # back to the desk with the reason
     ),
     # Staff-only pages outside the admin.
     "articles:preview": Entry(
@@ -700,6 +727,8 @@ ADDS = {
 }
 
 # The POSTs of the addresses that act on one object (kind "object_pk").
+# The POSTs of the staff pages of one story (kind "story_pk").
+STORY_POSTS = {"admin:live_livecoverage_desk": {"action": ["start"]}}
 OBJECT_POSTS = {
     "admin:comments_comment_moderate": {"decision": ["approve"]},
     "admin:accounts_readerprofile_ban": {
@@ -767,6 +796,7 @@ def build_world() -> World:
         "comments.comment": comment,
         "accounts.readerprofile": users[READER].reader,
         "comments.bannedphrase": BannedPhrase.objects.create(phrase="scam"),
+        "live.livecoverage": LiveCoverage.objects.create(story=live),
         "comments.moderationlog": ModerationLog.objects.create(
             comment=comment,
             moderator=users[MODERATOR],
@@ -959,6 +989,8 @@ def post_body(world: World, entry: Entry, story: str | None) -> dict:
         }
     if kind in {"autosave", "autosave_new"}:
         return {"headline": "Autosaved by someone who may not", "base_version": "1"}
+    if entry.key in STORY_POSTS:
+        return STORY_POSTS[entry.key]
     return {"leaving": ""} if entry.key.endswith("presence") else {}
 
 
@@ -966,6 +998,7 @@ def post_body(world: World, entry: Entry, story: str | None) -> dict:
 
 SNAPSHOT_APPS = {
     "articles",
+    "live",
     "images",
     "tags",
     "comments",
@@ -1138,6 +1171,7 @@ BODIES_THAT_BITE = [
         "otp_totp_totpdevice",
     ),
     ("admin:password_change", JOURNALIST, None, "auth_user"),
+    ("admin:live_livecoverage_desk", EDITOR, OWN_LIVE, "live_livecoverage"),
 ]
 
 
