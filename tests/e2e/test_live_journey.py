@@ -70,9 +70,10 @@ def test_an_editor_posts_and_a_reader_sees_new_updates_in_place(
     assert scrolled > 0
 
     # The editor opens the story, then its live desk, and posts three entries.
-    page = browser.new_context(
+    desk_ctx = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 1000}
-    ).new_page()
+    )
+    page = desk_ctx.new_page()
     admin_login(page, "desk-editor", "pw-desk-editor-1")
     page.goto(reverse("admin:articles_article_change", args=[story.pk]))
     page.click("text=Live coverage")
@@ -129,6 +130,7 @@ def test_an_editor_posts_and_a_reader_sees_new_updates_in_place(
     assert_fits(reader)
     shots(reader, "live-journey-2-reader")
     reader_ctx.close()
+    desk_ctx.close()
 
 
 def test_without_javascript_the_live_page_works_by_reloading(browser, live_server):
