@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "accounts",
     "comments",
     "newsletters",
+    "live",
     "drafts",
     "demo",
 ]
@@ -565,6 +566,12 @@ NEWSROOM_COMMENT_RATE_WINDOW_SECONDS = int(
 NEWSROOM_COMMENT_IP_RETENTION_DAYS = int(
     os.environ.get("NEWSROOM_COMMENT_IP_RETENTION_DAYS", "90")
 )
+
+# --- Live coverage (live/) -----------------------------------------------------
+# Entries on a live story's page before "Show older".
+NEWSROOM_LIVE_PAGE_SIZE = int(os.environ.get("NEWSROOM_LIVE_PAGE_SIZE", "20"))
+# How often the reader's page asks for new entries, in seconds.
+NEWSROOM_LIVE_POLL_SECONDS = int(os.environ.get("NEWSROOM_LIVE_POLL_SECONDS", "15"))
 
 # --- Autosave (drafts/) ---------------------------------------------------------
 NEWSROOM_AUTOSAVE_MAX_BYTES = int(

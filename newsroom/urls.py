@@ -45,6 +45,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("csp-report/", csp_report, name="csp-report"),
     path("comments/", include("comments.urls")),
+    path("live/", include("live.urls")),
     path("accounts/", include("accounts.urls")),
     path("newsletters/", include("newsletters.urls")),
 ]

@@ -62,6 +62,12 @@ def reader(pk: int) -> str:
     return f"reader-{pk}"
 
 
+def live(story_pk: int) -> str:
+    """A story's live coverage: its entries on the story page, the "newer
+    than" updates and the coverage's feed."""
+    return f"live-{story_pk}"
+
+
 def stories(items: Iterable) -> list[str]:
     """The keys of stories (objects with a pk) a listing shows."""
     return [story(item.pk) for item in items]

@@ -10,6 +10,7 @@ which pages show it.
 from articles import signals as articles
 from comments import signals as comments
 from images import signals as images
+from live import signals as live
 from pagecache import keys
 from pagecache.store import invalidate
 from tags import signals as tags
@@ -85,6 +86,10 @@ def image_changed(sender, *, image_id, **kwargs):
     invalidate(keys.image(image_id))
 
 
+def coverage_changed(sender, *, story_id, **kwargs):
+    invalidate(keys.live(story_id))
+
+
 RECEIVERS = [
     (articles.story_published, story_published_or_unpublished),
     (articles.story_unpublished, story_published_or_unpublished),
@@ -98,6 +103,7 @@ RECEIVERS = [
     (tags.strip_changed, strip_changed),
     (comments.thread_changed, thread_changed),
     (images.image_changed, image_changed),
+    (live.coverage_changed, coverage_changed),
 ]
 
 

@@ -15,6 +15,7 @@ RESERVED_SECTION_SLUGS = frozenset(
         "authors",
         "comments",
         "feeds",
+        "live",
         "media",
         "preview",
         "robots.txt",

@@ -33,6 +33,7 @@ from core.roles import roles_sync
 from images.imaging import check_and_clean
 from images.services import image_create
 from newsletters.models import Newsletter, Subscription, Suppression
+from live.models import LiveCoverage
 from tests.comments.factories import CommentFactory, ReaderFactory
 from tests.factories import (
     ArticleFactory,
@@ -179,6 +180,19 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         "edit": NOBODY,
         "delete": NOBODY,
     },
+    # Live coverage: journalists and editors open a story's live desk; editors
+    # mark stories live and post (a journalist posts only where an editor
+    # allowed it, which no coverage in this newsroom does). The coverage list
+    # itself is for administrators.
+    "live coverage": {
+        "list": NOBODY,
+        "add": NOBODY,
+        "read": NOBODY,
+        "edit": NOBODY,
+        "delete": NOBODY,
+        "open desk": DESK,
+        "post": ONLY_EDITORS,
+    },
     # The admin itself: every member of staff has the index, their own
     # password and the admin's scripts; "view on site" is a plain redirect.
     "admin": {"use": EVERY_STAFF, "nothing": NOBODY},
@@ -216,6 +230,7 @@ SUBJECTS = {
     "newsletters.newsletter": "newsletter",
     "newsletters.subscription": "subscription",
     "newsletters.suppression": "suppressed address",
+    "live.livecoverage": "live coverage",
     "auth.user": "account",
     "auth.group": "role",
     "django_tasks_database.dbtaskresult": "background job",
@@ -273,6 +288,8 @@ PUBLIC_NAMES = {
     "comments:edit",
     "comments:delete",
     "comments:report",
+    "live:after",
+    "live:feed",
     "accounts:signup",
     "accounts:signup_sent",
     "accounts:signup_confirm",
@@ -475,6 +492,16 @@ CUSTOM = {
         "moderate",
         "object_pk",
         app_model="accounts.readerprofile",
+    ),
+    # A story's live desk: opened by the desk, a button pressed (the POST).
+    "admin:live_livecoverage_desk": Entry(
+        "admin:live_livecoverage_desk",
+        "live coverage",
+        "open desk",
+        "post",
+        "story_pk",
+        stories=True,
+        post_refused=302,  # back to the desk with the reason
     ),
     # Staff-only pages outside the admin.
     "articles:preview": Entry(
@@ -741,6 +768,8 @@ ADDS = {
 }
 
 # The POSTs of the addresses that act on one object (kind "object_pk").
+# The POSTs of the staff pages of one story (kind "story_pk").
+STORY_POSTS = {"admin:live_livecoverage_desk": {"action": ["start"]}}
 OBJECT_POSTS = {
     "admin:comments_comment_moderate": {"decision": ["approve"]},
     "admin:accounts_readerprofile_ban": {
@@ -809,6 +838,7 @@ def build_world() -> World:
         "comments.comment": comment,
         "accounts.readerprofile": users[READER].reader,
         "comments.bannedphrase": BannedPhrase.objects.create(phrase="scam"),
+        "live.livecoverage": LiveCoverage.objects.create(story=live),
         "comments.moderationlog": ModerationLog.objects.create(
             comment=comment,
             moderator=users[MODERATOR],
@@ -1008,6 +1038,8 @@ def post_body(world: World, entry: Entry, story: str | None) -> dict:
         }
     if kind in {"autosave", "autosave_new"}:
         return {"headline": "Autosaved by someone who may not", "base_version": "1"}
+    if entry.key in STORY_POSTS:
+        return STORY_POSTS[entry.key]
     return {"leaving": ""} if entry.key.endswith("presence") else {}
 
 
@@ -1015,6 +1047,7 @@ def post_body(world: World, entry: Entry, story: str | None) -> dict:
 
 SNAPSHOT_APPS = {
     "articles",
+    "live",
     "images",
     "tags",
     "comments",
@@ -1190,6 +1223,7 @@ BODIES_THAT_BITE = [
         "otp_totp_totpdevice",
     ),
     ("admin:password_change", JOURNALIST, None, "auth_user"),
+    ("admin:live_livecoverage_desk", EDITOR, OWN_LIVE, "live_livecoverage"),
 ]
 
 

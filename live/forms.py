@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from live.models import LiveEntry
+
+
+class EntryForm(forms.ModelForm):
+    """The compact form at the top of the live desk: one field and Post."""
+
+    class Meta:
+        model = LiveEntry
+        fields = ["body", "is_key_event", "is_pinned"]
+        labels = {"body": _("New entry")}
+
+
+class EntryEditForm(forms.ModelForm):
+    class Meta:
+        model = LiveEntry
+        fields = ["body"]
+        labels = {"body": _("Entry")}
+
+
+class DeskActionForm(forms.Form):
+    """A button pressed on the live desk; the entry it concerns, if any."""
+
+    ACTIONS = (
+        "start",
+        "end",
+        "open",
+        "close",
+        "post",
+        "edit",
+        "delete",
+        "pin",
+        "unpin",
+        "key",
+        "unkey",
+    )
+    action = forms.ChoiceField(choices=[(name, name) for name in ACTIONS])
+    entry = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+
+class OlderForm(forms.Form):
+    before = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    edit = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
