@@ -10,6 +10,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from live.models import LiveCoverage, LiveEntry
+from pagecache import keys, store
 
 # Most key events the box lists, and most pinned entries shown.
 KEY_EVENTS = 30
@@ -23,9 +24,18 @@ class OlderForm(forms.Form):
 
 
 def coverage_of(article) -> LiveCoverage | None:
-    """The story's coverage, or None; asked once per story object (Django
-    remembers the answer, a missing one too)."""
-    return getattr(article, "live_coverage", None)
+    """The story's coverage, or None. Every story page asks and most stories
+    have none, so the answer is a fragment under the story's live key (which
+    any change to its coverage invalidates), remembered on the story object."""
+    if "_coverage" not in article.__dict__:
+        kept = store.fragment(
+            f"live-coverage:{article.pk}",
+            [keys.live(article.pk)],
+            # False, not None: "no coverage" is an answer to keep too.
+            lambda: LiveCoverage.objects.filter(story_id=article.pk).first() or False,
+        )
+        article.__dict__["_coverage"] = kept or None
+    return article.__dict__["_coverage"]
 
 
 def entry_summary(entry: LiveEntry, words: int = 14) -> str:
