@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "ninja",
     "core",
     "pagecache",
     "articles",
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "comments",
     "drafts",
     "demo",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +96,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for every page; runs after the cache headers are set.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Counts content API requests, cache hits included (api/throttle.py).
+    "api.throttle.ApiRateLimitMiddleware",
     # A page-cache hit answers here, before the session, user and everything
     # that only matters for a page being built (pagecache/middleware.py).
     "pagecache.middleware.PageCacheMiddleware",
@@ -544,6 +548,12 @@ NEWSROOM_COMMENT_RATE_WINDOW_SECONDS = int(
 )
 NEWSROOM_COMMENT_IP_RETENTION_DAYS = int(
     os.environ.get("NEWSROOM_COMMENT_IP_RETENTION_DAYS", "90")
+)
+
+# --- Content API (api/) ---------------------------------------------------------
+NEWSROOM_API_RATE_PER_IP = int(os.environ.get("NEWSROOM_API_RATE_PER_IP", "300"))
+NEWSROOM_API_RATE_WINDOW_SECONDS = int(
+    os.environ.get("NEWSROOM_API_RATE_WINDOW_SECONDS", "60")
 )
 
 # --- Autosave (drafts/) ---------------------------------------------------------
