@@ -1,10 +1,11 @@
 """What the content API answers with: these types are its OpenAPI schema."""
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 
 class ErrorItem(Schema):
@@ -191,6 +192,30 @@ SLUG = r"^[-a-zA-Z0-9_]+$"
 MAX_QUERY_LENGTH = 1000
 
 
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+)
+
+
+def _rfc3339(value):
+    """Only what the schema says (`date-time`): pydantic alone would also take
+    a date, a time without an offset, or seconds since 1970."""
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError("Give a time with its offset, e.g. 2026-12-02T09:00:00Z")
+    return value
+
+
+def _in_range(value: datetime) -> datetime:
+    """Every database compares times in UTC; one past year 9999 there is none."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("This time is out of range") from None
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_in_range)]
+
+
 class PageQuery(Schema):
     limit: int = Field(
         DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}."
@@ -210,13 +235,13 @@ class StoryQuery(PageQuery):
     author: str | None = Field(
         None, pattern=SLUG, max_length=100, description="An author's slug."
     )
-    updated_since: datetime | None = Field(
+    updated_since: Moment | None = Field(
         None, description="Updated at or after this time."
     )
-    published_after: datetime | None = Field(
+    published_after: Moment | None = Field(
         None, description="Published at or after this time."
     )
-    published_before: datetime | None = Field(
+    published_before: Moment | None = Field(
         None, description="Published before this time."
     )
     q: str | None = Field(
