@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "ninja",
     "core",
     "pagecache",
     "articles",
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "live",
     "drafts",
     "demo",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETags and 304s for every page; runs after the cache headers are set.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Counts content API requests, cache hits included (api/throttle.py).
+    "api.throttle.ApiRateLimitMiddleware",
     # A page-cache hit answers here, before the session, user and everything
     # that only matters for a page being built (pagecache/middleware.py).
     "pagecache.middleware.PageCacheMiddleware",
@@ -572,6 +576,12 @@ NEWSROOM_COMMENT_IP_RETENTION_DAYS = int(
 NEWSROOM_LIVE_PAGE_SIZE = int(os.environ.get("NEWSROOM_LIVE_PAGE_SIZE", "20"))
 # How often the reader's page asks for new entries, in seconds.
 NEWSROOM_LIVE_POLL_SECONDS = int(os.environ.get("NEWSROOM_LIVE_POLL_SECONDS", "15"))
+
+# --- Content API (api/) ---------------------------------------------------------
+NEWSROOM_API_RATE_PER_IP = int(os.environ.get("NEWSROOM_API_RATE_PER_IP", "300"))
+NEWSROOM_API_RATE_WINDOW_SECONDS = int(
+    os.environ.get("NEWSROOM_API_RATE_WINDOW_SECONDS", "60")
+)
 
 # --- Autosave (drafts/) ---------------------------------------------------------
 NEWSROOM_AUTOSAVE_MAX_BYTES = int(

@@ -8,6 +8,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from api.views import api
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 from newsroom.health import healthz, readyz
 from newsroom.security import csp_report
@@ -48,6 +49,7 @@ urlpatterns = [
     path("live/", include("live.urls")),
     path("accounts/", include("accounts.urls")),
     path("newsletters/", include("newsletters.urls")),
+    path("api/v1/", api.urls),
 ]
 
 if settings.DEBUG:

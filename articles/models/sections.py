@@ -12,6 +12,7 @@ RESERVED_SECTION_SLUGS = frozenset(
     {
         "admin",
         "accounts",
+        "api",
         "authors",
         "comments",
         "feeds",

@@ -311,6 +311,21 @@ PUBLIC_NAMES = {
     "newsletters:events",
     *(f"feeds:{name}" for name in ["latest", "section", "tag", "author"]),
     *(f"feeds:{name}-atom" for name in ["latest", "section", "tag", "author"]),
+    # The public, read-only content API (tests/api: only published stories).
+    *(
+        f"api:{name}"
+        for name in [
+            "api-root",
+            "openapi-json",
+            "openapi-view",
+            "stories",
+            "story",
+            "story_by_path",
+            "sections",
+            "tags",
+            "authors",
+        ]
+    ),
 }
 # The admin's own doors, open to everyone by design.
 ADMIN_DOORS = {"admin:login", "admin:logout"}

@@ -218,6 +218,7 @@ def test_every_public_page_type_is_valid_html(client, newsroom, tmp_path):
         "search-results": reverse("articles:search") + "?q=harbour",
         "search-nothing-found": reverse("articles:search") + "?q=zeppelinsxyz",
         "search-empty": reverse("articles:search"),
+        "api-docs": reverse("api:openapi-view"),
         "login": reverse("accounts:login"),
         "signup": reverse("accounts:signup"),
         "password-reset": reverse("accounts:password_reset"),

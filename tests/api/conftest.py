@@ -1,0 +1,24 @@
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def boss(db):
+    return UserFactory(username="boss", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def change(django_capture_on_commit_callbacks):
+    """Run a change as the admin would: in a transaction that commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def get_json(client, url, params=None, status=200):
+    response = client.get(url, params or {})
+    assert response.status_code == status, (url, params, response.content[:500])
+    return response.json()
+
+
+def headlines(client, url="/api/v1/stories", params=None) -> list[str]:
+    return [story["headline"] for story in get_json(client, url, params)["items"]]
