@@ -32,8 +32,8 @@ from comments.models import BannedPhrase, CommentStatus, ModerationLog
 from core.roles import roles_sync
 from images.imaging import check_and_clean
 from images.services import image_create
-from newsletters.models import Newsletter, Subscription, Suppression
 from live.models import LiveCoverage
+from newsletters.models import Newsletter, Subscription, Suppression
 from tests.comments.factories import CommentFactory, ReaderFactory
 from tests.factories import (
     ArticleFactory,
