@@ -144,6 +144,8 @@ def story_page_keys(article) -> list[str]:
 def published_story(slug: str) -> Article | None:
     """The public story at `slug` with all its page shows, read once and kept
     until any of it changes (or the next story goes live)."""
+    if len(slug) > Article._meta.get_field("slug").max_length:
+        return None  # no story has it; nor may it name a fragment
     return store.fragment(
         f"story-page:{slug}",
         [],

@@ -104,3 +104,10 @@ def test_an_address_with_no_story_is_not_kept_as_missing(uncached, boss, change)
         draft.save()
     draft.refresh_from_db()
     assert "Harbour fees frozen" in fetch(uncached, draft.get_absolute_url())
+
+
+def test_a_crafted_long_address_names_no_fragment(uncached, story, recwarn):
+    long_slug = "9" * 5000
+    url = f"/{story.section.slug}/2026/01/01/{long_slug}/"
+    assert uncached.get(url).status_code == 404
+    assert not [w for w in recwarn if "Cache key" in str(w.message)]
