@@ -54,6 +54,11 @@ def _stories(folder: str) -> list[dict]:
     return [read_story(p) for p in sorted((CONTENT_DIR / folder).glob("*.md"))]
 
 
+def entry_body(text: str) -> str:
+    """A live entry's HTML from one paragraph of the stories' Markdown."""
+    return story_body({"body": [_paragraph(text)]})
+
+
 def story_body(story: dict) -> str:
     """The body HTML the article form would receive: one <p> per paragraph,
     the lead-in in bold."""
@@ -111,4 +116,6 @@ def load() -> dict:
         "readers": accounts["readers"],
         "comments": discussion["comments"],
         "correction": discussion["correction"],
+        "live": _json("live.json"),
+        "newsletters": _json("newsletters.json"),
     }

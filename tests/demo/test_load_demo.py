@@ -4,6 +4,7 @@ content the newsroom has always shown (the snapshot in demo_snapshot.json was
 taken from the loader of Python data that the content files replaced)."""
 
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from django.core.management import call_command
 from accounts.models import ReaderProfile
 from articles.models import Article, Author, Correction, FrontPageSlot, LeadIn, Section
 from comments.models import Comment
+from live.models import LiveEntry
+from newsletters.models import Subscription
 
 SNAPSHOT = Path(__file__).with_name("demo_snapshot.json")
 
@@ -169,3 +172,23 @@ def test_a_story_file_body_reads_as_lead_ins_and_escaped_paragraphs(tmp_path):
         "<p>A plain paragraph wrapped on two lines.</p>"
         "<p>**not a lead-in**</p>"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_has_a_live_story_and_two_newsletters_readers_can_see(
+    roles, client, settings
+):
+    settings.NEWSROOM_TASKS_BACKEND = "immediate"
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    assert LiveEntry.objects.count() == 24
+    assert Subscription.objects.filter(status="confirmed").count() == 3
+
+    story = Article.objects.get(slug="brisa-heatwave-breaks-record")
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "Key events" in page and "Updated" in page
+    assert "a new record for Brisa" in page
+    assert page.count('class="live-entry') >= 20
+
+    letters = client.get("/newsletters/").content.decode()
+    assert "Morning Brief" in letters and "The Weekly" in letters

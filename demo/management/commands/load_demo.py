@@ -25,6 +25,8 @@ from demo import content
 from images.imaging import check_and_clean
 from images.models import Image
 from images.services import image_create
+from live.models import LiveCoverage, LiveEntry
+from newsletters.models import Newsletter, Subscription, SubscriptionStatus
 
 # Sections, authors, lead-ins and stories have no create services: the admin
 # saves them as forms, and so are they written here, straight to the models.
@@ -60,6 +62,8 @@ class Command(BaseCommand):
         articles = self._load_stories(demo["stories"], sections, authors)
         self._load_staff(demo["staff"], authors)
         self._load_workflow(demo, sections, authors, articles)
+        self._load_live(demo["live"], articles)
+        self._load_newsletters(demo["newsletters"])
         self._print_accounts(demo, sections, authors, articles)
 
     def _load_stories(self, stories, sections, authors):
@@ -135,6 +139,68 @@ class Command(BaseCommand):
                 article=lead, text=demo["correction"], created_by=editor
             )
         FrontPageSlot.objects.update_or_create(position=0, defaults={"article": lead})
+
+    def _load_live(self, live, articles):
+        """One story under live coverage, with a few dozen entries: pinned,
+        key events and an edited one among them."""
+        users = {user.username: user for user in get_user_model().objects.all()}
+        now = timezone.now()
+        coverage, created = LiveCoverage.objects.get_or_create(
+            story=articles[live["story"]],
+            defaults={
+                "starts_at": now - timedelta(minutes=live["started_minutes_ago"]),
+                "journalists_may_post": live["journalists_may_post"],
+                "created_by": users["editor"],
+            },
+        )
+        if not created:
+            return
+        entries = LiveEntry.objects.bulk_create(
+            LiveEntry(
+                coverage=coverage,
+                posted_at=now - timedelta(minutes=data["minutes_ago"]),
+                author=users[data["author"]],
+                body=content.entry_body(data["text"]),
+                is_pinned=data["pinned"],
+                is_key_event=data["key_event"],
+            )
+            for data in live["entries"]
+        )
+        edited = entries[live["edited"]]
+        LiveEntry.objects.filter(pk=edited.pk).update(
+            edited_at=edited.posted_at + timedelta(minutes=3)
+        )
+
+    def _load_newsletters(self, data):
+        """Two newsletters, and the demo readers subscribed (confirmed)."""
+        for position, letter in enumerate(data["newsletters"]):
+            Newsletter.objects.update_or_create(
+                slug=letter["slug"],
+                defaults={
+                    "name": letter["name"],
+                    "description": letter["description"],
+                    "schedule": letter["schedule"],
+                    "position": position,
+                },
+            )
+        letters = {letter.slug: letter for letter in Newsletter.objects.all()}
+        readers = {
+            user.email: user
+            for user in get_user_model().objects.filter(
+                email__in=list(data["subscribers"])
+            )
+        }
+        for email, slugs in data["subscribers"].items():
+            for slug in slugs:
+                Subscription.objects.get_or_create(
+                    newsletter=letters[slug],
+                    email=email,
+                    defaults={
+                        "user": readers.get(email),
+                        "status": SubscriptionStatus.CONFIRMED,
+                        "confirmed_at": timezone.now(),
+                    },
+                )
 
     def _load_discussion(self, demo, story):
         readers = []
