@@ -134,6 +134,7 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=100_000)
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--big-thread", type=int, default=10_000)
+    parser.add_argument("--live-entries", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -433,6 +434,32 @@ def main() -> None:
         comments(),
     )
     step(f"{args.comments:,} comments ({args.big_thread:,} on one story)")
+
+    # Live coverage on the second-newest story, running, with its entries.
+    live_story = article_ids[1]
+    started_at = now - timedelta(days=2)
+    (coverage_id,) = next_ids("live_livecoverage", 1)
+    copy(
+        "live_livecoverage",
+        ["id", "story_id", "starts_at", "journalists_may_post", "created_at"],
+        [(coverage_id, live_story, started_at, True, started_at)],
+    )
+    copy(
+        "live_liveentry",
+        ["coverage_id", "posted_at", "author_id", "body", "is_pinned", "is_key_event"],
+        (
+            (
+                coverage_id,
+                started_at + timedelta(seconds=15 * n),
+                None,
+                f"<p>{sentence(rng, rng.randint(10, 40))}</p>",
+                n in (3, 7),
+                n % 500 == 0,
+            )
+            for n in range(args.live_entries)
+        ),
+    )
+    step(f"live coverage with {args.live_entries:,} entries")
 
     with connection.cursor() as cursor:
         cursor.execute(

@@ -145,12 +145,15 @@ def pages() -> dict:
     from django.db.models import Count
 
     from articles.models import Article, Author, Section
+    from live.models import LiveCoverage
     from tags.models import Tag
 
     big_story = (
         Article.objects.published().annotate(n=Count("comments")).order_by("-n").first()
     )
     tag = Tag.objects.annotate(n=Count("tagged_articles")).order_by("-n").first()
+    live = LiveCoverage.objects.select_related("story__section").first()
+    newest_entry = live.entries.order_by("-pk").values_list("pk", flat=True)[5]
     return {
         DJANGO_CEILING: ("/bench/django-ceiling/", "anonymous"),
         CEILING: ("/bench/ceiling/", "anonymous"),
@@ -160,6 +163,13 @@ def pages() -> dict:
         "author": (Author.objects.first().get_absolute_url(), "anonymous"),
         "story + 10,000-comment thread": (big_story.get_absolute_url(), "anonymous"),
         "search": ("/search/?q=harbour+ferry", "anonymous"),
+        "live story (10,000 entries)": (live.story.get_absolute_url(), "anonymous"),
+        "live: newer entries": (
+            f"/live/{live.story_id}/after/{newest_entry}/",
+            "anonymous",
+        ),
+        "API: stories": ("/api/v1/stories", "anonymous"),
+        "API: one story": (f"/api/v1/stories/{big_story.pk}", "anonymous"),
         "feed (RSS)": ("/feeds/latest/rss/", "anonymous"),
         "sitemap (stories)": ("/sitemap-stories.xml", "anonymous"),
         "news sitemap": ("/news-sitemap.xml", "anonymous"),
