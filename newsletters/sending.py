@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused,)
 
 
+# A stopped edition may go again once its stories are fixed.
+SENDABLE = {EditionStatus.DRAFT, EditionStatus.SCHEDULED, EditionStatus.STOPPED}
+
+
 class EditionRefused(Exception):
     """The edition cannot be sent or scheduled now; the message says why."""
 
@@ -86,7 +90,7 @@ def edition_send(edition: Edition) -> int:
     how many deliveries are queued. Raises EditionRefused."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
-        if edition.status not in (EditionStatus.DRAFT, EditionStatus.SCHEDULED):
+        if edition.status not in SENDABLE:
             raise EditionRefused(
                 _("This edition is already %(status)s.")
                 % {"status": edition.get_status_display()}
@@ -136,7 +140,7 @@ def edition_schedule(edition: Edition, *, send_at: datetime) -> None:
         raise EditionRefused(_("Choose a time in the future."))
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
-        if edition.status not in (EditionStatus.DRAFT, EditionStatus.SCHEDULED):
+        if edition.status not in SENDABLE:
             raise EditionRefused(
                 _("This edition is already %(status)s.")
                 % {"status": edition.get_status_display()}

@@ -192,6 +192,14 @@ def test_a_scheduled_edition_whose_story_was_unpublished_stops_and_says_which(
     assert mailbox.messages == []
     assert not edition.deliveries.exists()
 
+    # The editor takes the story out and sends the stopped edition after all.
+    edition.items.filter(story=withdrawn).delete()
+    assert sending.edition_send(edition) == 3
+    assert len(mailbox.messages) == 3
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.SENT
+    assert edition.stop_reason == ""
+
 
 def test_a_scheduled_edition_goes_out_at_its_time(mailbox, edition):
     subscribers(edition.newsletter, 3)
