@@ -61,32 +61,66 @@ def edition_items(edition: Edition) -> list[EmailItem]:
     ]
 
 
-def edition_context(edition: Edition, items: list[EmailItem], email: str) -> dict:
-    return {
+# Stand-ins for each reader's own links: the email is rendered and inlined
+# once per batch, then each copy gets its reader's links (signed tokens:
+# URL-safe characters, the same escaped or not).
+PREFERENCES_SLOT = "newsroom-preferences-url-slot"
+UNSUBSCRIBE_SLOT = "newsroom-unsubscribe-url-slot"
+
+
+@dataclass
+class RenderedEdition:
+    edition: Edition
+    text: str
+    page: str
+
+    def bodies(self, email: str) -> tuple[str, str]:
+        links = {
+            PREFERENCES_SLOT: preferences_url(email),
+            UNSUBSCRIBE_SLOT: unsubscribe_url(email),
+        }
+        text, page = self.text, self.page
+        for slot, url in links.items():
+            text, page = text.replace(slot, url), page.replace(slot, url)
+        return text, page
+
+
+def edition_render(edition: Edition, items: list[EmailItem]) -> RenderedEdition:
+    """The edition's two bodies, with slots for each reader's links."""
+    context = {
         "edition": edition,
         "newsletter": edition.newsletter,
         "items": items,
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_url": settings.NEWSROOM_SITE_URL,
-        "preferences_url": preferences_url(email),
-        "unsubscribe_url": unsubscribe_url(email),
+        "preferences_url": PREFERENCES_SLOT,
+        "unsubscribe_url": UNSUBSCRIBE_SLOT,
     }
+    text = render_to_string("newsletters/email/edition.txt", context)
+    page = render_to_string("newsletters/email/edition.html", context)
+    return RenderedEdition(edition=edition, text=text, page=_inliner.inline(page))
 
 
 def edition_bodies(
     edition: Edition, items: list[EmailItem], email: str
 ) -> tuple[str, str]:
     """(plain text, HTML with its CSS inlined) for the mail to `email`."""
-    context = edition_context(edition, items, email)
-    text = render_to_string("newsletters/email/edition.txt", context)
-    page = render_to_string("newsletters/email/edition.html", context)
-    return text, _inliner.inline(page)
+    return edition_render(edition, items).bodies(email)
 
 
 def edition_message(
-    edition: Edition, items: list[EmailItem], email: str, *, connection=None
+    edition: Edition,
+    items: list[EmailItem] | RenderedEdition,
+    email: str,
+    *,
+    connection=None,
 ) -> EmailMultiAlternatives:
-    text, page = edition_bodies(edition, items, email)
+    """The message to `email`; `items` may be the edition already rendered
+    (`edition_render`), as a batch does once for all its messages."""
+    rendered = (
+        items if isinstance(items, RenderedEdition) else edition_render(edition, items)
+    )
+    text, page = rendered.bodies(email)
     message = EmailMultiAlternatives(
         subject=edition.subject,
         body=text,

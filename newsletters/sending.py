@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsletters import tasks
-from newsletters.email import edition_items, edition_message
+from newsletters.email import edition_items, edition_message, edition_render
 from newsletters.models import (
     Delivery,
     DeliveryStatus,
@@ -200,7 +200,7 @@ def edition_send_batch(*, edition_id: int, first_id: int, last_id: int) -> int:
     returns how many this run sent. Safe to run again, and at the same time
     as another run of the same batch."""
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
-    items = edition_items(edition)
+    items = edition_render(edition, edition_items(edition))  # once per batch
     waiting = list(
         edition.deliveries.filter(
             pk__gte=first_id, pk__lte=last_id, status=DeliveryStatus.QUEUED
