@@ -27,6 +27,14 @@ JOURNALISTS = [
     ("images", "view_image"),
     ("tags", "add_tag"),
     ("tags", "view_tag"),
+    # Newsletter editions: journalists compose them; only editors send.
+    ("newsletters", "add_edition"),
+    ("newsletters", "change_edition"),
+    ("newsletters", "view_edition"),
+    ("newsletters", "add_editionitem"),
+    ("newsletters", "change_editionitem"),
+    ("newsletters", "delete_editionitem"),
+    ("newsletters", "view_editionitem"),
 ]
 
 EDITORS = JOURNALISTS + [
@@ -61,6 +69,8 @@ EDITORS = JOURNALISTS + [
     ("newsletters", "view_newsletter"),
     ("newsletters", "view_subscription"),
     ("newsletters", "view_suppression"),
+    ("newsletters", "send_edition"),
+    ("newsletters", "view_delivery"),
 ]
 
 # Comments and nothing else: moderators cannot touch stories.

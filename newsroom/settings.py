@@ -541,6 +541,12 @@ NEWSROOM_NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
 NEWSROOM_NEWSLETTER_SUBSCRIBE_RATE_PER_IP = int(
     os.environ.get("NEWSROOM_NEWSLETTER_SUBSCRIBE_RATE_PER_IP", "10")
 )
+# Deliveries one sending job sends (one SMTP connection each), and the most
+# messages a second a job sends (0: as fast as the provider takes them).
+NEWSROOM_NEWSLETTER_BATCH_SIZE = int(
+    os.environ.get("NEWSROOM_NEWSLETTER_BATCH_SIZE", "200")
+)
+NEWSROOM_NEWSLETTER_RATE = float(os.environ.get("NEWSROOM_NEWSLETTER_RATE", "0"))
 
 # open | premoderated | closed, unless a story says otherwise.
 NEWSROOM_COMMENTS_MODE = os.environ.get("NEWSROOM_COMMENTS_MODE", "open")

@@ -2,7 +2,14 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from newsletters.models import Newsletter, Subscription, SubscriptionStatus
+from newsletters.models import (
+    Edition,
+    EditionItem,
+    Newsletter,
+    Subscription,
+    SubscriptionStatus,
+)
+from tests.factories import ArticleFactory
 
 
 class NewsletterFactory(DjangoModelFactory):
@@ -26,3 +33,23 @@ class SubscriptionFactory(DjangoModelFactory):
     confirmed_at = factory.LazyAttribute(
         lambda o: timezone.now() if o.status == SubscriptionStatus.CONFIRMED else None
     )
+
+
+class EditionFactory(DjangoModelFactory):
+    class Meta:
+        model = Edition
+
+    newsletter = factory.SubFactory(NewsletterFactory)
+    subject = factory.Sequence(lambda n: f"Harbour vote, ferries and more ({n})")
+    intro = "Good morning. Three things to know today."
+
+
+class EditionItemFactory(DjangoModelFactory):
+    class Meta:
+        model = EditionItem
+
+    edition = factory.SubFactory(EditionFactory)
+    story = factory.SubFactory(ArticleFactory, published=True)
+    position = factory.Sequence(int)
+    include_dek = True
+    lead_ins = 1

@@ -33,7 +33,13 @@ from core.roles import roles_sync
 from images.imaging import check_and_clean
 from images.services import image_create
 from live.models import LiveCoverage
-from newsletters.models import Newsletter, Subscription, Suppression
+from newsletters.models import (
+    Edition,
+    EditionItem,
+    Newsletter,
+    Subscription,
+    Suppression,
+)
 from tests.comments.factories import CommentFactory, ReaderFactory
 from tests.factories import (
     ArticleFactory,
@@ -166,6 +172,18 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         "edit": ONLY_EDITORS,
         "delete": NOBODY,
     },
+    # Editions: the desk composes them (stories, intro), previews them and
+    # sends itself a test; only editors send or schedule one; nobody deletes
+    # one (its deliveries are the record of who got what).
+    "edition": {
+        "list": DESK,
+        "add": DESK,
+        "read": DESK,
+        "edit": DESK,
+        "delete": NOBODY,
+        "send a test": DESK,
+        "send": ONLY_EDITORS,
+    },
     "subscription": {
         "list": ONLY_EDITORS,
         "add": NOBODY,
@@ -230,6 +248,7 @@ SUBJECTS = {
     "newsletters.newsletter": "newsletter",
     "newsletters.subscription": "subscription",
     "newsletters.suppression": "suppressed address",
+    "newsletters.edition": "edition",
     "live.livecoverage": "live coverage",
     "auth.user": "account",
     "auth.group": "role",
@@ -508,6 +527,26 @@ CUSTOM = {
         "object_pk",
         app_model="accounts.readerprofile",
     ),
+    # An edition: previewed, filled from the front page and tested by the
+    # desk; sent or scheduled (a confirmation, then the POST) by editors.
+    **{
+        f"admin:newsletters_edition_{name}": Entry(
+            f"admin:newsletters_edition_{name}",
+            "edition",
+            get_verb,
+            post_verb,
+            "object_pk",
+            app_model="newsletters.edition",
+            get_allowed=get_allowed,
+        )
+        for name, get_verb, post_verb, get_allowed in [
+            ("preview", "read", "read", 200),
+            ("preview_email", "read", "read", 200),
+            ("fill", "edit", "edit", 405),  # a POST
+            ("send_test", "send a test", "send a test", 405),  # a POST
+            ("send", "send", "send", 200),
+        ]
+    },
     # A story's live desk: opened by the desk, a button pressed (the POST).
     "admin:live_livecoverage_desk": Entry(
         "admin:live_livecoverage_desk",
@@ -532,7 +571,7 @@ APP_SUBJECT = {
     "tags": "tag",
     "comments": "comment",
     "accounts": "reader",
-    "newsletters": "newsletter",
+    "newsletters": "edition",  # journalists see its editions only
     "auth": "account",
     "django_tasks_database": "background job",
     "otp_totp": "two-factor device",
@@ -757,6 +796,7 @@ EDITS = {
     "newsletters.newsletter": {"name": ["Renamed newsletter"]},
     "newsletters.subscription": {"email": ["changed@example.org"]},
     "newsletters.suppression": {"email": ["changed@example.org"]},
+    "newsletters.edition": {"subject": ["Rewritten edition"]},
 }
 ADDS = {
     "articles.article": {
@@ -774,6 +814,7 @@ ADDS = {
     "tags.tag": {"name": ["rogue tag"], "slug": ["rogue-tag"]},
     "comments.bannedphrase": {"phrase": ["rogue phrase"]},
     "newsletters.newsletter": {"name": ["Rogue letter"], "slug": ["rogue-letter"]},
+    "newsletters.edition": {"subject": ["Rogue edition"]},
     "auth.user": {
         "username": ["rogue"],
         "password1": ["A-long-rogue-passphrase-1"],
@@ -792,6 +833,11 @@ OBJECT_POSTS = {
         "length": ["7"],
         "confirm": ["yes"],
     },
+    "admin:newsletters_edition_preview": {},
+    "admin:newsletters_edition_preview_email": {},
+    "admin:newsletters_edition_fill": {},
+    "admin:newsletters_edition_send_test": {},
+    "admin:newsletters_edition_send": {"confirm": ["yes"], "now": ["1"]},
 }
 
 
@@ -840,6 +886,8 @@ def build_world() -> World:
         alt_text="Boats in the harbour at dawn",
     )
     newsletter = Newsletter.objects.create(name="Morning Brief", slug="brief")
+    edition = Edition.objects.create(newsletter=newsletter, subject="Harbour vote")
+    EditionItem.objects.create(edition=edition, story=live, position=1)
     objects = {
         "articles.section": section,
         "articles.author": own_author,
@@ -868,6 +916,7 @@ def build_world() -> World:
         "newsletters.suppression": Suppression.objects.create(
             email="bounced@example.org", reason="bounce"
         ),
+        "newsletters.edition": edition,
         "auth.user": other,
         "auth.group": Group.objects.get(name="Editors"),
         "otp_totp.totpdevice": TOTPDevice.objects.create(user=root, name="phone"),

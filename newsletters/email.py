@@ -1,0 +1,133 @@
+"""An edition as the email each subscriber receives: a plain-text part and
+an HTML part with its CSS inlined (css-inline), no tables for layout, no
+remote fonts or scripts, and the one-click unsubscribe headers."""
+
+import html
+import re
+from dataclasses import dataclass
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+
+from newsletters.models import Edition
+from newsletters.services import preferences_url, unsubscribe_headers, unsubscribe_url
+
+# A paragraph of the stored (already sanitised) body that opens with a bold
+# lead-in: <p><strong class="lead-in">Why it matters:</strong> …</p>
+LEAD_IN_PARAGRAPH = re.compile(
+    r"<p>\s*<strong class=\"lead-in\">.*?</p>", re.DOTALL | re.IGNORECASE
+)
+
+_inliner = css_inline.CSSInliner(load_remote_stylesheets=False)
+
+
+@dataclass
+class EmailItem:
+    headline: str
+    url: str
+    dek: str
+    paragraphs: list[str]  # sanitised HTML
+
+    @property
+    def text_paragraphs(self) -> list[str]:
+        return [html.unescape(strip_tags(p)).strip() for p in self.paragraphs]
+
+
+def lead_in_paragraphs(body: str, count: int) -> list[str]:
+    """The first `count` paragraphs of `body` that start with a lead-in."""
+    if count <= 0:
+        return []
+    return LEAD_IN_PARAGRAPH.findall(body or "")[:count]
+
+
+def edition_items(edition: Edition) -> list[EmailItem]:
+    """What each item shows, from its story as it is now (one query)."""
+    items = edition.items.select_related("story__section").order_by("position", "pk")
+    return [
+        EmailItem(
+            headline=item.story.headline,
+            url=settings.NEWSROOM_SITE_URL + item.story.get_absolute_url(),
+            dek=item.story.dek if item.include_dek else "",
+            paragraphs=[
+                mark_safe(p)  # noqa: S308 - the stored body is sanitised on save
+                for p in lead_in_paragraphs(item.story.body, item.lead_ins)
+            ],
+        )
+        for item in items
+    ]
+
+
+# Stand-ins for each reader's own links: the email is rendered and inlined
+# once per batch, then each copy gets its reader's links (signed tokens:
+# URL-safe characters, the same escaped or not).
+PREFERENCES_SLOT = "newsroom-preferences-url-slot"
+UNSUBSCRIBE_SLOT = "newsroom-unsubscribe-url-slot"
+
+
+@dataclass
+class RenderedEdition:
+    edition: Edition
+    text: str
+    page: str
+
+    def bodies(self, email: str) -> tuple[str, str]:
+        links = {
+            PREFERENCES_SLOT: preferences_url(email),
+            UNSUBSCRIBE_SLOT: unsubscribe_url(email),
+        }
+        text, page = self.text, self.page
+        for slot, url in links.items():
+            text, page = text.replace(slot, url), page.replace(slot, url)
+        return text, page
+
+
+def edition_render(edition: Edition, items: list[EmailItem]) -> RenderedEdition:
+    """The edition's two bodies, with slots for each reader's links."""
+    context = {
+        "edition": edition,
+        "newsletter": edition.newsletter,
+        "items": items,
+        "site_name": settings.NEWSROOM_SITE_NAME,
+        "site_url": settings.NEWSROOM_SITE_URL,
+        "preferences_url": PREFERENCES_SLOT,
+        "unsubscribe_url": UNSUBSCRIBE_SLOT,
+    }
+    text = render_to_string("newsletters/email/edition.txt", context)
+    page = render_to_string("newsletters/email/edition.html", context)
+    return RenderedEdition(edition=edition, text=text, page=_inliner.inline(page))
+
+
+def edition_bodies(
+    edition: Edition, items: list[EmailItem], email: str
+) -> tuple[str, str]:
+    """(plain text, HTML with its CSS inlined) for the mail to `email`."""
+    return edition_render(edition, items).bodies(email)
+
+
+def edition_message(
+    edition: Edition,
+    items: list[EmailItem] | RenderedEdition,
+    email: str,
+    *,
+    connection=None,
+) -> EmailMultiAlternatives:
+    """The message to `email`; `items` may be the edition already rendered
+    (`edition_render`), as a batch does once for all its messages."""
+    rendered = (
+        items if isinstance(items, RenderedEdition) else edition_render(edition, items)
+    )
+    text, page = rendered.bodies(email)
+    message = EmailMultiAlternatives(
+        subject=edition.subject,
+        body=text,
+        from_email=edition.newsletter.from_address,
+        to=[email],
+        headers=unsubscribe_headers(email),
+        connection=connection,
+    )
+    message.attach_alternative(page, "text/html")
+    return message

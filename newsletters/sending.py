@@ -1,0 +1,274 @@
+"""Sending an edition: never twice to one address, never dropping anyone.
+
+`edition_send` records a Delivery (queued) for every address receiving the
+newsletter, in one bulk insert, and queues batch jobs of
+NEWSROOM_NEWSLETTER_BATCH_SIZE deliveries each (a range of delivery ids).
+A batch sends its queued deliveries over one SMTP connection; each delivery
+is taken with SELECT … FOR UPDATE SKIP LOCKED, sent, and marked sent in the
+same small transaction, so a batch run again (a retry, or a worker killed
+mid-send) skips those already sent, and two runs of one batch at once never
+send the same delivery. A message lost between the provider accepting it and
+its delivery being marked (the worker killed in those microseconds) is the one
+window left; it is as narrow as the SMTP protocol allows.
+"""
+
+import logging
+import smtplib
+import time
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from newsletters import tasks
+from newsletters.email import edition_items, edition_message, edition_render
+from newsletters.models import (
+    Delivery,
+    DeliveryStatus,
+    Edition,
+    EditionStatus,
+    Subscription,
+)
+
+logger = logging.getLogger(__name__)
+
+# A recipient the provider refuses for good: marked failed, never retried.
+PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused,)
+
+
+# A stopped edition may go again once its stories are fixed.
+SENDABLE = {EditionStatus.DRAFT, EditionStatus.SCHEDULED, EditionStatus.STOPPED}
+
+
+class EditionRefused(Exception):
+    """The edition cannot be sent or scheduled now; the message says why."""
+
+
+def unpublished_stories(edition: Edition) -> list[str]:
+    """Headlines of the edition's stories the public may not see now."""
+    from articles.models import Article
+
+    story_ids = list(edition.items.values_list("story_id", flat=True))
+    published = set(
+        Article.objects.published()
+        .filter(pk__in=story_ids)
+        .values_list("pk", flat=True)
+    )
+    missing = [pk for pk in story_ids if pk not in published]
+    if not missing:
+        return []
+    headlines = dict(
+        Article.objects.filter(pk__in=missing).values_list("pk", "headline")
+    )
+    return [headlines[pk] for pk in missing]
+
+
+def _check_sendable(edition: Edition) -> None:
+    if not edition.items.exists():
+        raise EditionRefused(_("Add at least one story before sending."))
+    unpublished = unpublished_stories(edition)
+    if unpublished:
+        raise EditionRefused(
+            _("These stories are not published: %(stories)s.")
+            % {"stories": ", ".join(f"“{h}”" for h in unpublished)}
+        )
+
+
+def edition_send_test(edition: Edition, *, email: str) -> None:
+    """One copy to `email` (the editor), recorded nowhere."""
+    if not email:
+        raise EditionRefused(_("Your account has no email address to send a test to."))
+    edition_message(edition, edition_items(edition), email).send()
+
+
+def edition_send(edition: Edition) -> int:
+    """Send `edition` now to every address receiving its newsletter; returns
+    how many deliveries are queued. Raises EditionRefused."""
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if edition.status not in SENDABLE:
+            raise EditionRefused(
+                _("This edition is already %(status)s.")
+                % {"status": edition.get_status_display()}
+            )
+        _check_sendable(edition)
+        return _start_sending(edition)
+
+
+def _start_sending(edition: Edition) -> int:
+    """In the caller's transaction, with `edition` locked."""
+    edition.status = EditionStatus.SENDING
+    edition.stop_reason = ""
+    edition.save(update_fields=["status", "stop_reason"])
+    receiving = Subscription.objects.receiving().filter(newsletter=edition.newsletter)
+    Delivery.objects.bulk_create(
+        [
+            Delivery(edition=edition, subscription_id=pk, email=email)
+            for pk, email in receiving.values_list("pk", "email").iterator()
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    ids = list(
+        edition.deliveries.filter(status=DeliveryStatus.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    size = settings.NEWSROOM_NEWSLETTER_BATCH_SIZE
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        tasks.send_edition_batch.enqueue(
+            edition_id=edition.pk, first_id=chunk[0], last_id=chunk[-1]
+        )
+    if not ids:
+        _finish(edition.pk)
+    return len(ids)
+
+
+def _stamp(when: datetime) -> str:
+    """A time as the scheduled job's argument: ISO 8601 in UTC."""
+    return when.astimezone(UTC).isoformat()
+
+
+def edition_schedule(edition: Edition, *, send_at: datetime) -> None:
+    """Send `edition` at `send_at` (a job then checks its stories again)."""
+    if send_at <= timezone.now():
+        raise EditionRefused(_("Choose a time in the future."))
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if edition.status not in SENDABLE:
+            raise EditionRefused(
+                _("This edition is already %(status)s.")
+                % {"status": edition.get_status_display()}
+            )
+        _check_sendable(edition)
+        edition.status = EditionStatus.SCHEDULED
+        edition.send_at = send_at
+        edition.save(update_fields=["status", "send_at"])
+        job = tasks.send_scheduled_edition
+        if job.get_backend().supports_defer:
+            job = job.using(run_after=send_at)
+        job.enqueue(edition_id=edition.pk, send_at=_stamp(send_at))
+
+
+def edition_send_scheduled(edition_id: int, *, send_at: str) -> str:
+    """The scheduled job: send the edition if it is still scheduled for
+    `send_at`, or stop it, saying which story is no longer published.
+    Returns what happened."""
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().filter(pk=edition_id).first()
+        if (
+            edition is None
+            or edition.status != EditionStatus.SCHEDULED
+            or edition.send_at is None
+            or _stamp(edition.send_at) != send_at
+        ):
+            return "skipped"  # unscheduled, rescheduled or sent meanwhile
+        if edition.send_at > timezone.now():
+            return "early"
+        unpublished = unpublished_stories(edition)
+        if unpublished:
+            edition.status = EditionStatus.STOPPED
+            edition.stop_reason = _(
+                "Not sent: these stories were no longer published at %(time)s: "
+                "%(stories)s."
+            ) % {
+                "time": timezone.localtime(edition.send_at).strftime("%Y-%m-%d %H:%M"),
+                "stories": ", ".join(f"“{h}”" for h in unpublished),
+            }
+            edition.save(update_fields=["status", "stop_reason"])
+            return "stopped"
+        _start_sending(edition)
+        return "sending"
+
+
+def _wait_for_rate(started: float, sent: int) -> None:
+    rate = settings.NEWSROOM_NEWSLETTER_RATE
+    if rate > 0:
+        due = started + sent / rate
+        pause = due - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+
+
+def edition_send_batch(*, edition_id: int, first_id: int, last_id: int) -> int:
+    """Send the queued deliveries of `edition_id` with ids first_id…last_id;
+    returns how many this run sent. Safe to run again, and at the same time
+    as another run of the same batch."""
+    edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
+    items = edition_render(edition, edition_items(edition))  # once per batch
+    waiting = list(
+        edition.deliveries.filter(
+            pk__gte=first_id, pk__lte=last_id, status=DeliveryStatus.QUEUED
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    if waiting:
+        connection = get_connection()
+        started = time.monotonic()
+        with connection:
+            for pk in waiting:
+                _wait_for_rate(started, sent)
+                sent += _send_one(edition, items, pk, connection)
+    _finish(edition_id)
+    return sent
+
+
+def _send_one(edition, items, pk: int, connection) -> int:
+    failure = None
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, status=DeliveryStatus.QUEUED)
+            .first()
+        )
+        if delivery is None:  # sent by an earlier run, or being sent by another
+            return 0
+        delivery.attempts += 1
+        try:
+            edition_message(
+                edition, items, delivery.email, connection=connection
+            ).send()
+        except PERMANENT_ERRORS as error:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.error = str(error)[:1000]
+            delivery.save(update_fields=["status", "attempts", "error"])
+            return 0
+        except Exception as error:  # the provider or the network: retry the batch
+            failure = error
+            delivery.error = str(error)[:1000]
+            delivery.save(update_fields=["attempts", "error"])
+        else:
+            delivery.status = DeliveryStatus.SENT
+            delivery.sent_at = timezone.now()
+            delivery.error = ""
+            delivery.save(update_fields=["status", "attempts", "sent_at", "error"])
+            return 1
+    raise failure
+
+
+def _finish(edition_id: int) -> None:
+    """The edition is sent once none of its deliveries waits."""
+    if not Delivery.objects.filter(
+        edition_id=edition_id, status=DeliveryStatus.QUEUED
+    ).exists():
+        Edition.objects.filter(pk=edition_id, status=EditionStatus.SENDING).update(
+            status=EditionStatus.SENT, sent_at=timezone.now()
+        )
+
+
+def delivery_counts(edition: Edition) -> dict[str, int]:
+    """How many deliveries are in each status (every status listed)."""
+    counts = dict(
+        edition.deliveries.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in DeliveryStatus.values}
