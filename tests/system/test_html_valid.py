@@ -175,6 +175,7 @@ def newsletter_pages(client) -> dict[str, bytes]:
     for story in Article.objects.published()[:2]:
         EditionItem.objects.create(edition=edition, story=story, lead_ins=2)
         Correction.objects.create(article=story, text="A name is now spelled right.")
+    assert edition.items.count() == 2  # the edition page is checked with stories
     pages = {}
     for name, url, status in [
         ("newsletters", reverse("newsletters:list") + "?email=r@example.org", 200),
