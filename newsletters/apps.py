@@ -8,7 +8,9 @@ class NewslettersConfig(AppConfig):
 
     def ready(self):
         from accounts import signals as accounts_signals
-        from newsletters import signals
+        from newsletters import changes, signals
+
+        changes.connect()
 
         uid = "newsletters"
         accounts_signals.reader_data_requested.connect(

@@ -4,12 +4,13 @@ remote fonts or scripts, and the one-click unsubscribe headers."""
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
@@ -31,6 +32,13 @@ class EmailItem:
     url: str
     dek: str
     paragraphs: list[str]  # sanitised HTML
+    story_id: int = 0
+    # The public may read the story now (the archive leaves out one taken
+    # down after the edition was sent).
+    is_public: bool = True
+    # The story's corrections and update notes, oldest first: only for the
+    # edition's web page (`edition_items(..., with_notes=True)`).
+    notes: list = field(default_factory=list)
 
     @property
     def text_paragraphs(self) -> list[str]:
@@ -44,9 +52,12 @@ def lead_in_paragraphs(body: str, count: int) -> list[str]:
     return LEAD_IN_PARAGRAPH.findall(body or "")[:count]
 
 
-def edition_items(edition: Edition) -> list[EmailItem]:
-    """What each item shows, from its story as it is now (one query)."""
+def edition_items(edition: Edition, *, with_notes: bool = False) -> list[EmailItem]:
+    """What each item shows, from its story as it is now (one query; two
+    `with_notes`, for the archived edition's page)."""
     items = edition.items.select_related("story__section").order_by("position", "pk")
+    if with_notes:
+        items = items.prefetch_related("story__corrections")
     return [
         EmailItem(
             headline=item.story.headline,
@@ -56,9 +67,17 @@ def edition_items(edition: Edition) -> list[EmailItem]:
                 mark_safe(p)  # noqa: S308 - the stored body is sanitised on save
                 for p in lead_in_paragraphs(item.story.body, item.lead_ins)
             ],
+            story_id=item.story_id,
+            is_public=item.story.is_live,
+            notes=item.story.notes if with_notes else [],
         )
         for item in items
     ]
+
+
+def edition_web_path(edition: Edition) -> str:
+    """The sent edition's page in the newsletter's public archive."""
+    return reverse("newsletters:edition", args=[edition.newsletter.slug, edition.pk])
 
 
 # Stand-ins for each reader's own links: the email is rendered and inlined
@@ -91,6 +110,7 @@ def edition_render(edition: Edition, items: list[EmailItem]) -> RenderedEdition:
         "edition": edition,
         "newsletter": edition.newsletter,
         "items": items,
+        "web_url": settings.NEWSROOM_SITE_URL + edition_web_path(edition),
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_url": settings.NEWSROOM_SITE_URL,
         "preferences_url": PREFERENCES_SLOT,

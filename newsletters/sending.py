@@ -24,7 +24,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsletters import tasks
+from newsletters import signals, tasks
 from newsletters.email import edition_items, edition_message, edition_render
 from newsletters.models import (
     Delivery,
@@ -258,9 +258,17 @@ def _finish(edition_id: int) -> None:
     if not Delivery.objects.filter(
         edition_id=edition_id, status=DeliveryStatus.QUEUED
     ).exists():
-        Edition.objects.filter(pk=edition_id, status=EditionStatus.SENDING).update(
-            status=EditionStatus.SENT, sent_at=timezone.now()
-        )
+        sent = Edition.objects.filter(
+            pk=edition_id, status=EditionStatus.SENDING
+        ).update(status=EditionStatus.SENT, sent_at=timezone.now())
+        if sent:
+            # It is in the newsletter's public archive from now on.
+            newsletter_id = (
+                Edition.objects.filter(pk=edition_id)
+                .values_list("newsletter_id", flat=True)
+                .get()
+            )
+            signals.archive_changed.send(Edition, newsletter_id=newsletter_id)
 
 
 def delivery_counts(edition: Edition) -> dict[str, int]:

@@ -11,4 +11,6 @@ urlpatterns = [
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("events/", views.provider_event, name="events"),
+    path("<slug:slug>/archive/", views.archive, name="archive"),
+    path("<slug:slug>/archive/<int:edition_id>/", views.edition_page, name="edition"),
 ]

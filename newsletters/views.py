@@ -4,14 +4,22 @@ and the mail provider's events."""
 import json
 
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.pagination import paginate
+from newsletters.email import edition_items
 from newsletters.forms import PreferencesForm, SubscribeForm
-from newsletters.models import Newsletter, SubscriptionStatus, SuppressionReason
+from newsletters.models import (
+    Edition,
+    EditionStatus,
+    Newsletter,
+    SubscriptionStatus,
+    SuppressionReason,
+)
 from newsletters.services import (
     LinkRefused,
     confirmation_newsletters,
@@ -25,6 +33,7 @@ from newsletters.services import (
     subscriptions_unsubscribe,
     suppression_record,
 )
+from pagecache import keys, store
 
 # Larger than any event a provider sends about one address.
 MAX_EVENT_BYTES = 16 * 1024
@@ -212,3 +221,51 @@ def provider_event(request):
     except ValueError:
         return JsonResponse({"error": "Not an email address."}, status=400)
     return JsonResponse({"ok": True})
+
+
+# --- The public archive ---------------------------------------------------------
+
+
+def _sent_editions(newsletter: Newsletter):
+    return newsletter.editions.filter(status=EditionStatus.SENT).order_by(
+        "-sent_at", "-pk"
+    )
+
+
+def archive(request, slug):
+    """A newsletter's sent editions, newest first."""
+    newsletter = get_object_or_404(Newsletter, slug=slug)
+    page = paginate(request, _sent_editions(newsletter))
+    store.depends_on(request, keys.newsletter(newsletter.pk))
+    return render(
+        request,
+        "newsletters/archive.html",
+        {"newsletter": newsletter, "page": page},
+    )
+
+
+def edition_page(request, slug, edition_id):
+    """One sent edition as readers received it, with every correction and
+    update note its stories have had since."""
+    edition = get_object_or_404(
+        Edition.objects.select_related("newsletter").filter(
+            status=EditionStatus.SENT, newsletter__slug=slug
+        ),
+        pk=edition_id,
+    )
+    items = edition_items(edition, with_notes=True)
+    # Every story's key, shown or not: one published again comes back.
+    store.depends_on(
+        request,
+        keys.newsletter(edition.newsletter_id),
+        *keys.many(keys.story, [item.story_id for item in items]),
+    )
+    return render(
+        request,
+        "newsletters/edition.html",
+        {
+            "edition": edition,
+            "newsletter": edition.newsletter,
+            "items": [item for item in items if item.is_public],
+        },
+    )

@@ -68,6 +68,12 @@ def live(story_pk: int) -> str:
     return f"live-{story_pk}"
 
 
+def newsletter(pk: int) -> str:
+    """A newsletter's public archive: its list of sent editions and each
+    sent edition's page (the stories in it have their own keys)."""
+    return f"newsletter-{pk}"
+
+
 def stories(items: Iterable) -> list[str]:
     """The keys of stories (objects with a pk) a listing shows."""
     return [story(item.pk) for item in items]

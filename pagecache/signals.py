@@ -11,6 +11,7 @@ from articles import signals as articles
 from comments import signals as comments
 from images import signals as images
 from live import signals as live
+from newsletters import signals as newsletters
 from pagecache import keys
 from pagecache.store import invalidate
 from tags import signals as tags
@@ -90,6 +91,10 @@ def coverage_changed(sender, *, story_id, **kwargs):
     invalidate(keys.live(story_id))
 
 
+def archive_changed(sender, *, newsletter_id, **kwargs):
+    invalidate(keys.newsletter(newsletter_id))
+
+
 RECEIVERS = [
     (articles.story_published, story_published_or_unpublished),
     (articles.story_unpublished, story_published_or_unpublished),
@@ -104,6 +109,7 @@ RECEIVERS = [
     (comments.thread_changed, thread_changed),
     (images.image_changed, image_changed),
     (live.coverage_changed, coverage_changed),
+    (newsletters.archive_changed, archive_changed),
 ]
 
 

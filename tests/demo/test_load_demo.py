@@ -16,7 +16,7 @@ from accounts.models import ReaderProfile
 from articles.models import Article, Author, Correction, FrontPageSlot, LeadIn, Section
 from comments.models import Comment
 from live.models import LiveEntry
-from newsletters.models import Subscription
+from newsletters.models import Edition, Subscription
 
 SNAPSHOT = Path(__file__).with_name("demo_snapshot.json")
 
@@ -192,3 +192,18 @@ def test_demo_has_a_live_story_and_two_newsletters_readers_can_see(
 
     letters = client.get("/newsletters/").content.decode()
     assert "Morning Brief" in letters and "The Weekly" in letters
+
+    # One sent edition of the morning brief in its archive, loaded once.
+    archive = client.get("/newsletters/morning-brief/archive/").content.decode()
+    subject = "Harbour talks stall, a snap election, and Brisa&#x27;s record heat"
+    assert archive.count(subject) == 1
+    assert (
+        "No edition has been sent yet."
+        in client.get("/newsletters/the-weekly/archive/").content.decode()
+    )
+    edition = Edition.objects.get(newsletter__slug="morning-brief")
+    page = client.get(
+        f"/newsletters/morning-brief/archive/{edition.pk}/"
+    ).content.decode()
+    assert page.count('class="edition__item"') == 3
+    assert "Why it matters:" in page

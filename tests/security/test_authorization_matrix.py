@@ -328,6 +328,9 @@ PUBLIC_NAMES = {
     "newsletters:preferences",
     "newsletters:unsubscribe",
     "newsletters:events",
+    # The public archive: sent editions only (tests/newsletters/test_archive.py).
+    "newsletters:archive",
+    "newsletters:edition",
     *(f"feeds:{name}" for name in ["latest", "section", "tag", "author"]),
     *(f"feeds:{name}-atom" for name in ["latest", "section", "tag", "author"]),
     # The public, read-only content API (tests/api: only published stories).

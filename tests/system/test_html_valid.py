@@ -21,12 +21,18 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.defaults import server_error
 
-from articles.models import Correction, RelatedLink
+from articles.models import Article, Correction, RelatedLink
 from articles.services import article_preview_link
 from comments.models import CommentStatus
 from images.imaging import check_and_clean
 from images.services import image_create
-from newsletters.models import Newsletter, Subscription
+from newsletters.models import (
+    Edition,
+    EditionItem,
+    EditionStatus,
+    Newsletter,
+    Subscription,
+)
 from newsletters.services import confirmation_token, preferences_token
 from newsroom.outage import database_unavailable
 from tests.comments.factories import CommentFactory, ReaderFactory
@@ -159,10 +165,32 @@ def newsletter_pages(client) -> dict[str, bytes]:
     )
     Subscription.objects.create(newsletter=brief, email="r@example.org")
     token = preferences_token("r@example.org")
+    edition = Edition.objects.create(
+        newsletter=brief,
+        subject="Harbour vote & ferries",
+        intro="Good morning.\n\nThree things today.",
+        status=EditionStatus.SENT,
+        sent_at=timezone.now(),
+    )
+    for story in Article.objects.published()[:2]:
+        EditionItem.objects.create(edition=edition, story=story, lead_ins=2)
+        Correction.objects.create(article=story, text="A name is now spelled right.")
+    assert edition.items.count() == 2  # the edition page is checked with stories
     pages = {}
     for name, url, status in [
         ("newsletters", reverse("newsletters:list") + "?email=r@example.org", 200),
         ("newsletters-sent", reverse("newsletters:sent"), 200),
+        ("newsletter-archive", reverse("newsletters:archive", args=["brief"]), 200),
+        (
+            "newsletter-archive-empty",
+            reverse("newsletters:archive", args=["weekly"]),
+            200,
+        ),
+        (
+            "newsletter-edition",
+            reverse("newsletters:edition", args=["brief", edition.pk]),
+            200,
+        ),
         ("newsletters-confirm", confirm, 200),
         ("newsletters-bad-link", reverse("newsletters:confirm", args=["bad"]), 400),
         (

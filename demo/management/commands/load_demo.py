@@ -26,7 +26,14 @@ from images.imaging import check_and_clean
 from images.models import Image
 from images.services import image_create
 from live.models import LiveCoverage, LiveEntry
-from newsletters.models import Newsletter, Subscription, SubscriptionStatus
+from newsletters.models import (
+    Edition,
+    EditionItem,
+    EditionStatus,
+    Newsletter,
+    Subscription,
+    SubscriptionStatus,
+)
 
 # Sections, authors, lead-ins and stories have no create services: the admin
 # saves them as forms, and so are they written here, straight to the models.
@@ -63,7 +70,7 @@ class Command(BaseCommand):
         self._load_staff(demo["staff"], authors)
         self._load_workflow(demo, sections, authors, articles)
         self._load_live(demo["live"], articles)
-        self._load_newsletters(demo["newsletters"])
+        self._load_newsletters(demo["newsletters"], articles)
         self._print_accounts(demo, sections, authors, articles)
 
     def _load_stories(self, stories, sections, authors):
@@ -171,8 +178,9 @@ class Command(BaseCommand):
             edited_at=edited.posted_at + timedelta(minutes=3)
         )
 
-    def _load_newsletters(self, data):
-        """Two newsletters, and the demo readers subscribed (confirmed)."""
+    def _load_newsletters(self, data, articles):
+        """Two newsletters, the demo readers subscribed (confirmed), and one
+        sent edition of the morning brief in its archive."""
         for position, letter in enumerate(data["newsletters"]):
             Newsletter.objects.update_or_create(
                 slug=letter["slug"],
@@ -201,6 +209,24 @@ class Command(BaseCommand):
                         "confirmed_at": timezone.now(),
                     },
                 )
+        # Written straight to the models, as if sent: the demo mails nobody.
+        edition_data = data["edition"]
+        edition, created = Edition.objects.get_or_create(
+            newsletter=letters[edition_data["newsletter"]],
+            subject=edition_data["subject"],
+            defaults={
+                "intro": edition_data["intro"],
+                "status": EditionStatus.SENT,
+                "sent_at": timezone.now() - timedelta(hours=edition_data["hours_ago"]),
+            },
+        )
+        if created:
+            EditionItem.objects.bulk_create(
+                EditionItem(
+                    edition=edition, story=articles[slug], position=position, lead_ins=1
+                )
+                for position, slug in enumerate(edition_data["stories"])
+            )
 
     def _load_discussion(self, demo, story):
         readers = []
