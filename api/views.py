@@ -104,30 +104,13 @@ def _absolute(request):
     return request.build_absolute_uri
 
 
-def _section_ref(section, absolute) -> dict:
+def _ref(obj, absolute) -> dict:
+    """A section, author or tag as the API names it: id, name, slug, address."""
     return {
-        "id": section.pk,
-        "name": section.name,
-        "slug": section.slug,
-        "url": absolute(section.get_absolute_url()),
-    }
-
-
-def _person(author, absolute) -> dict:
-    return {
-        "id": author.pk,
-        "name": author.name,
-        "slug": author.slug,
-        "url": absolute(author.get_absolute_url()),
-    }
-
-
-def _tag_ref(tag, absolute) -> dict:
-    return {
-        "id": tag.pk,
-        "name": tag.name,
-        "slug": tag.slug,
-        "url": absolute(tag.get_absolute_url()),
+        "id": obj.pk,
+        "name": obj.name,
+        "slug": obj.slug,
+        "url": absolute(obj.get_absolute_url()),
     }
 
 
@@ -171,9 +154,9 @@ def _story(article: Article, absolute) -> dict:
         "dek": article.dek,
         "url": absolute(article.get_absolute_url()),
         "api_url": absolute(reverse("api:story", args=[article.pk])),
-        "section": _section_ref(article.section, absolute),
-        "bylines": [_person(author, absolute) for author in article.byline_authors],
-        "tags": [_tag_ref(tag, absolute) for tag in article.tag_list],
+        "section": _ref(article.section, absolute),
+        "bylines": [_ref(author, absolute) for author in article.byline_authors],
+        "tags": [_ref(tag, absolute) for tag in article.tag_list],
         "hero_image": _hero(article, absolute),
         "body_html": article.body,
         "blocks": _blocks(article, absolute),
@@ -369,7 +352,7 @@ def section_list(request):
     return {
         "items": [
             {
-                **_section_ref(section, absolute),
+                **_ref(section, absolute),
                 "description": section.description,
                 "story_count": section.story_count,
             }
@@ -407,7 +390,7 @@ def tag_list(request, query: Query[schemas.PageQuery]):
     return {
         "items": [
             {
-                **_tag_ref(tag, absolute),
+                **_ref(tag, absolute),
                 "description": tag.description,
                 "story_count": tag.story_count,
                 "aliases": [alias.name for alias in tag.aliases.all()],
@@ -454,7 +437,7 @@ def author_list(request, query: Query[schemas.PageQuery]):
     return {
         "items": [
             {
-                **_person(author, absolute),
+                **_ref(author, absolute),
                 "bio": author.bio,
                 "story_count": author.story_count,
             }
