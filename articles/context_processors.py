@@ -5,10 +5,17 @@ from articles.models import Section
 from pagecache import keys, store
 
 
-def nav_sections() -> list[Section]:
-    """The sections in the masthead and footer: kept until one changes."""
+def nav_sections() -> list[dict]:
+    """The sections in the masthead and footer, each its pk, name and
+    address: kept until one changes (every page shows them twice, so the
+    addresses are worked out once)."""
     return store.fragment(
-        "nav-sections", [keys.NAV], lambda: list(Section.objects.all())
+        "nav-links",
+        [keys.NAV],
+        lambda: [
+            {"pk": section.pk, "name": section.name, "url": section.get_absolute_url()}
+            for section in Section.objects.all()
+        ],
     )
 
 

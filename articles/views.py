@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from articles import workflow
 from articles.forms import SearchForm
@@ -24,7 +26,8 @@ from articles.search import snippet
 from articles.services import article_from_preview_token
 from core.pagination import paginate
 from pagecache import keys, store
-from pagecache.cards import cached_cards, cards_keys
+from pagecache.cards import cached_cards, cards_keys, cards_rendered
+from pagecache.parts import first_page, shared_part, story_list_part
 
 
 def front_page_stories() -> list[Article]:
@@ -58,86 +61,108 @@ def front_page_stories() -> list[Article]:
     ]
 
 
-@cached_cards
 def headlines(request):
-    front = front_page_stories()
-    stories = (
-        Article.objects.published()
-        .exclude(pk__in=[story.pk for story in front])
-        .for_cards()
-        .newest_first()
-    )
-    page = paginate(request, stories)
-    latest = (
-        Article.objects.published()
-        .for_cards()
-        .latest_per_section(settings.NEWSROOM_LATEST_PER_SECTION)
-    )
-    by_section = [
-        (section, list(group))
-        for section, group in groupby(latest, key=lambda article: article.section)
-    ]
-    store.depends_on(
-        request,
-        keys.FRONT,
-        *keys.stories(front),
-        *keys.stories(page.object_list),
-        *(key for _, group in by_section for key in keys.stories(group)),
-    )
-    return render(
-        request,
-        "articles/headlines.html",
-        {
+    def build() -> dict:
+        front = front_page_stories()
+        stories = (
+            Article.objects.published()
+            .exclude(pk__in=[story.pk for story in front])
+            .for_cards()
+            .newest_first()
+        )
+        page = paginate(request, stories)
+        latest = (
+            Article.objects.published()
+            .for_cards()
+            .latest_per_section(settings.NEWSROOM_LATEST_PER_SECTION)
+        )
+        by_section = [
+            (section, list(group))
+            for section, group in groupby(latest, key=lambda article: article.section)
+        ]
+        context = {
             "lead": front[0] if front else None,
             "top_stories": front[1:],
             "by_section": by_section,
             "page": page,
-        },
+        }
+        shown = [
+            *front,
+            *page.object_list,
+            *(s for _, group in by_section for s in group),
+        ]
+        return {
+            "html": cards_rendered(
+                request,
+                lambda: render_to_string(
+                    "articles/headlines_part.html", context, request
+                ),
+            ),
+            "number": page.number,
+            "keys": cards_keys(shown),
+            "page_keys": keys.stories(shown),
+        }
+
+    part = shared_part(
+        request, "headlines", [keys.FRONT], build, keep=first_page(request)
     )
+    return render(request, "articles/headlines.html", {"part": part})
 
 
-@cached_cards
 def section_detail(request, section):
     section = get_object_or_404(Section, slug=section)
     stories = (
         Article.objects.published().filter(section=section).for_cards().newest_first()
     )
-    page = paginate(request, stories)
-    store.depends_on(request, keys.section(section.pk), *keys.stories(page.object_list))
+    part = story_list_part(
+        request,
+        f"section:{section.pk}",
+        [keys.section(section.pk)],
+        stories,
+        heading="h2",
+        empty_message=_("No stories in this section yet."),
+    )
     return render(
         request,
         "articles/section_detail.html",
-        {"section": section, "page": page},
+        {"section": section, "part": part},
     )
 
 
-@cached_cards
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     stories = (
         Article.objects.published().filter(authors=author).for_cards().newest_first()
     )
-    page = paginate(request, stories)
-    store.depends_on(request, keys.author(author.pk), *keys.stories(page.object_list))
+    part = story_list_part(
+        request,
+        f"author:{author.pk}",
+        [keys.author(author.pk)],
+        stories,
+        show_section=True,
+        heading="h3",
+        empty_message=_("No published stories yet."),
+    )
     return render(
         request,
         "articles/author_detail.html",
-        {"author": author, "page": page},
+        {"author": author, "part": part},
     )
 
 
 def story_page_keys(article) -> list[str]:
     """The keys of everything a story page shows of its story: the story
-    itself (bylines, corrections and comment count included), its section,
-    hero image and tags, and its "Go deeper" stories with their addresses."""
+    itself (bylines, corrections and comment count included), its hero image
+    and tags, and its "Go deeper" stories; and the names and addresses of
+    sections, which change only with NAV (a section's own key changes with
+    every story published in it)."""
     deeper = article.go_deeper_stories
     return [
         keys.story(article.pk),
-        keys.section(article.section_id),
+        keys.NAV,
         *keys.many(keys.image, [article.hero_image_id]),
         *keys.many(keys.tag, [tag.pk for tag in article.tag_list]),
         *keys.stories(deeper),
-        *keys.many(keys.section, {story.section_id for story in deeper}),
     ]
 
 
@@ -187,37 +212,54 @@ def article_detail(request, section, year, month, day, slug):
 
 
 def render_story(request, article, *, preview: str = ""):
-    """The story page; previews render the very same template."""
-    similar = store.fragment(
-        f"similar-{article.pk}",
-        [
-            keys.story(article.pk),
-            *keys.many(keys.tag, [t.pk for t in article.tag_list]),
-        ],
-        lambda: list(
-            Article.objects.published()
-            .for_cards()
-            .similar_to(article, settings.NEWSROOM_SIMILAR_STORIES)
-        ),
-        # The list holds the stories themselves, with what their cards show.
-        keys_of=cards_keys,
-    )
-    store.depends_on(request, *keys.stories(similar))
-    absolute = request.build_absolute_uri
-    response = render(
-        request,
-        "articles/article_detail.html",
-        {
+    """The story page; previews render the very same template, but their
+    parts are never kept."""
+
+    def build() -> dict:
+        similar = store.fragment(
+            f"similar-{article.pk}",
+            [
+                keys.story(article.pk),
+                *keys.many(keys.tag, [t.pk for t in article.tag_list]),
+            ],
+            lambda: list(
+                Article.objects.published()
+                .for_cards()
+                .similar_to(article, settings.NEWSROOM_SIMILAR_STORIES)
+            ),
+            # The list holds the stories themselves, with what their cards show.
+            keys_of=cards_keys,
+        )
+        absolute = request.build_absolute_uri
+        context = {"article": article, "similar": similar}
+        return {
+            "top": render_to_string("articles/story_top.html", context, request),
+            "bottom": render_to_string("articles/story_bottom.html", context, request),
+            "similar": cards_rendered(
+                request,
+                lambda: render_to_string(
+                    "articles/story_similar.html", context, request
+                ),
+            ),
             "card": article.opengraph(absolute),
             "structured_data": article.news_article_json_ld(
                 absolute,
                 publisher=settings.NEWSROOM_SITE_NAME,
                 logo=absolute(static("img/logo.png")),
             ),
-            "article": article,
-            "similar": similar,
-            "preview": preview,
-        },
+            "keys": [*story_page_keys(article), *cards_keys(similar)],
+            "page_keys": [*story_page_keys(article), *keys.stories(similar)],
+        }
+
+    # Its absolute addresses are those of the site it was asked for.
+    site = f"{request.scheme}://{request.get_host()}"
+    part = shared_part(
+        request, f"story:{site}:{article.pk}", [], build, keep=not preview
+    )
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "part": part, "preview": preview},
     )
     if preview:
         # Nobody may cache or index a story that is not (yet) public.

@@ -18,6 +18,9 @@ readers of a story the page cache has not kept) is one fragment more, under
 the story's key and the keys of the comments it shows: it costs no query.
 """
 
+import copy
+
+from django.contrib.auth.models import AnonymousUser
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,8 +29,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from comments.models import CommentStatus
-from comments.threads import ORDERS, Node, story_thread
+from comments.models import Comment, CommentStatus
+from comments.threads import ORDERS, KeptComment, Node, kept_tree, story_thread
 from pagecache import keys, store
 
 SHOWN_TEMPLATE = "comments/comment_shown.html"
@@ -60,6 +63,14 @@ def _shown(request, nodes: list[Node], read_after: int | None) -> dict[int, str]
     def render(comment) -> str:
         return render_to_string(SHOWN_TEMPLATE, {"comment": comment})
 
+    def build(missing: list[str]) -> dict[str, str]:
+        # A thread taken from a kept page knows its comments only in part.
+        light = [
+            kept[name].pk for name in missing if isinstance(kept[name], KeptComment)
+        ]
+        whole = {c.pk: c for c in Comment.objects.filter(pk__in=light).for_thread()}
+        return {name: render(whole.get(kept[name].pk, kept[name])) for name in missing}
+
     waiting = {c.pk: render(c) for c in comments if c.status == CommentStatus.PENDING}
     kept = {_fragment_name(c): c for c in comments if c.pk not in waiting}
     html = store.fragments(
@@ -67,7 +78,7 @@ def _shown(request, nodes: list[Node], read_after: int | None) -> dict[int, str]
             name: [keys.comment(comment.pk), keys.reader(comment.author_id)]
             for name, comment in kept.items()
         },
-        lambda missing: {name: render(kept[name]) for name in missing},
+        build,
         read_after=read_after,
     )
     return {**waiting, **{comment.pk: html[name] for name, comment in kept.items()}}
@@ -164,24 +175,29 @@ def comment_list(
     return mark_safe("".join(item(node) for node in nodes))
 
 
-def public_thread_page(
+def _first_page(
     request, article, *, comments_mode: str, read_after: int | None
-) -> SafeString | None:
-    """The first page of `article`'s thread, in either order, as every
-    anonymous reader sees it; None for any other page (those are rendered
-    each time, and a crafted page number cannot fill the cache)."""
+) -> dict | None:
+    """The first page of `article`'s thread in the order asked for, as every
+    anonymous reader sees it: its "html" and its "thread" (the context it was
+    rendered from, comments reduced to what a page needs beside their
+    kept HTML); None for any other page (those are read each time, and a
+    crafted page number cannot fill the cache)."""
     order = request.GET.get("corder", "oldest")
     if order not in ORDERS or request.GET.get("cpage", "1") != "1":
         return None
 
     def build() -> dict:
-        thread = story_thread(request, article)
+        anonymous = copy.copy(request)
+        anonymous.user = AnonymousUser()
+        thread = story_thread(anonymous, article, viewer=anonymous.user)
         html = render_to_string(
-            THREAD_PAGE_TEMPLATE, {**thread, "read_after": read_after}, request
+            THREAD_PAGE_TEMPLATE, {**thread, "read_after": read_after}, anonymous
         )
         shown = list(_walk(thread["comment_tree"]))
         return {
             "html": html,
+            "thread": {**thread, "comment_tree": kept_tree(thread["comment_tree"])},
             "keys": [
                 *keys.many(keys.comment, [comment.pk for comment in shown]),
                 *keys.many(keys.reader, {comment.author_id for comment in shown}),
@@ -189,7 +205,36 @@ def public_thread_page(
         }
 
     name = f"thread:{get_language() or ''}:{article.pk}:{order}:{comments_mode}"
-    kept = store.fragment(
+    return store.fragment(
         name, [keys.story(article.pk)], build, keys_of=lambda value: value["keys"]
     )
-    return kept["html"]
+
+
+def public_thread_page(
+    request, article, *, comments_mode: str, read_after: int | None
+) -> SafeString | None:
+    """The first page of `article`'s thread as anonymous readers see it, as
+    HTML (None for any other page)."""
+    kept = _first_page(
+        request, article, comments_mode=comments_mode, read_after=read_after
+    )
+    return kept and kept["html"]
+
+
+def reader_thread(
+    request, article, *, comments_mode: str, read_after: int | None
+) -> dict | None:
+    """The context of the first page of `article`'s thread for a logged-in
+    reader, taken from the page anonymous readers see: the same comments,
+    unless some of the reader's own still wait for review there (then None,
+    and the page is read for them)."""
+    if request.GET.get("cpage", "1") != "1":
+        return None
+    if Comment.objects.filter(
+        article=article, author=request.user, status=CommentStatus.PENDING
+    ).exists():
+        return None
+    kept = _first_page(
+        request, article, comments_mode=comments_mode, read_after=read_after
+    )
+    return kept and kept["thread"]

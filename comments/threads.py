@@ -19,6 +19,60 @@ class Node:
     replies: list["Node"] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ThreadPage:
+    """Which page of a thread's top-level comments this is, and of how many."""
+
+    number: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+@dataclass(frozen=True)
+class KeptComment:
+    """What a page of comments needs of a comment when its HTML is kept as a
+    fragment (comments/rendering.py): no body, no author's account."""
+
+    pk: int
+    author_id: int
+    author_name: str
+    status: str
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.status == "deleted"
+
+    @classmethod
+    def of(cls, comment: Comment) -> "KeptComment":
+        return cls(comment.pk, comment.author_id, comment.author_name, comment.status)
+
+
+def kept_tree(nodes: list[Node]) -> list[Node]:
+    """`nodes` with each comment reduced to what a page needs beside its HTML."""
+    return [
+        Node(KeptComment.of(node.comment), kept_tree(node.replies)) for node in nodes
+    ]
+
+
 def _tree(roots: list[Comment], replies: list[Comment]) -> list[Node]:
     children = defaultdict(list)
     for reply in replies:
@@ -30,13 +84,15 @@ def _tree(roots: list[Comment], replies: list[Comment]) -> list[Node]:
     return [grow(root) for root in roots]
 
 
-def story_thread(request, article) -> dict:
-    """Context for the comments under a story: three queries for the page."""
+def story_thread(request, article, *, viewer=None) -> dict:
+    """Context for the comments under a story, as `viewer` (the request's
+    user unless given) sees them: three queries for the page."""
+    viewer = viewer or request.user
     order = request.GET.get("corder")
     order = order if order in ORDERS else "oldest"
     roots = (
         Comment.objects.filter(article=article, parent=None)
-        .visible_to(request.user)
+        .visible_to(viewer)
         .for_thread()
         .order_by(*ORDERS[order])
     )
@@ -49,12 +105,12 @@ def story_thread(request, article) -> dict:
     page_roots = list(page.object_list)
     replies = list(
         Comment.objects.filter(root__in=[root.pk for root in page_roots], depth__gt=0)
-        .visible_to(request.user)
+        .visible_to(viewer)
         .for_thread()
         .order_by("created_at", "pk")
     )
     return {
-        "comment_page": page,
+        "comment_page": ThreadPage(page.number, paginator.num_pages),
         "comment_tree": _tree(page_roots, replies),
         "comment_order": order,
         "comments_mode": comments_mode(article),

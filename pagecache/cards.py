@@ -19,8 +19,10 @@ app's listings show them: the tag pages too, and `tags` does not depend on
 import functools
 import re
 import secrets
+from collections.abc import Callable
 
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from pagecache import keys, store
@@ -114,6 +116,13 @@ def _whole(articles: list) -> dict:
 
 
 def _fill(request, response, pending: PendingCards, read_after: int | None) -> None:
+    content = response.content.decode(response.charset)
+    response.content = _filled(request, content, pending, read_after)
+
+
+def _filled(request, html: str, pending: PendingCards, read_after: int | None) -> str:
+    """`html` with the cards `pending` waits for in their places."""
+
     def build(missing) -> dict[str, str]:
         whole = _whole([pending[name][0] for name in missing])
         return {
@@ -121,13 +130,26 @@ def _fill(request, response, pending: PendingCards, read_after: int | None) -> N
             for name in missing
         }
 
-    html = store.fragments(
+    cards = store.fragments(
         {name: card_keys(article) for name, (article, _) in pending.items()},
         build,
         read_after=read_after,
     )
-    content = response.content.decode(response.charset)
-    response.content = pending.pattern.sub(lambda found: html[found.group(1)], content)
+    return pending.pattern.sub(lambda found: cards[found.group(1)], html)
+
+
+def cards_rendered(request, render: Callable[[], str]) -> SafeString:
+    """What `render()` returns, its cards fetched and put in place at once:
+    for a part of a page that is kept whole (pagecache/parts.py), where a
+    placeholder must not outlive the page it was made for."""
+    read_after = store.changes_so_far()
+    outer = pending_cards(request)
+    request.pending_cards = pending = PendingCards()
+    try:
+        html = render()
+    finally:
+        request.pending_cards = outer
+    return mark_safe(_filled(request, html, pending, read_after) if pending else html)
 
 
 def _render(request, article, options: dict) -> str:

@@ -1,13 +1,12 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
-from core.pagination import paginate
-from pagecache import keys, store
-from pagecache.cards import cached_cards
+from pagecache import keys
+from pagecache.parts import story_list_part
 from tags.models import Tag, TagRedirect, stories
 
 
-@cached_cards
 def tag_detail(request, slug):
     if "\x00" in slug:
         # No slug holds one, and PostgreSQL refuses it in a query.
@@ -20,6 +19,13 @@ def tag_detail(request, slug):
         )
         return redirect(moved.tag, permanent=True)
     tagged = stories().published().filter(tags=tag).for_cards().newest_first()
-    page = paginate(request, tagged)
-    store.depends_on(request, keys.tag(tag.pk), *keys.stories(page.object_list))
-    return render(request, "tags/tag_detail.html", {"tag": tag, "page": page})
+    part = story_list_part(
+        request,
+        f"tag:{tag.pk}",
+        [keys.tag(tag.pk)],
+        tagged,
+        show_section=True,
+        heading="h2",
+        empty_message=_("No published stories carry this tag yet."),
+    )
+    return render(request, "tags/tag_detail.html", {"tag": tag, "part": part})

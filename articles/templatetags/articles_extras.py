@@ -16,9 +16,12 @@ def canonical_url(context) -> str:
     """This page's one address: no query string but a page number above 1."""
     request = context["request"]
     url = request.build_absolute_uri(request.path)
-    page = context.get("page")
-    if page is not None and getattr(page, "number", 1) > 1:
-        url += f"?page={page.number}"
+    # A listing's page, or the kept part of one (pagecache/parts.py).
+    number = getattr(context.get("page"), "number", None)
+    if number is None:
+        number = (context.get("part") or {}).get("number", 1)
+    if number > 1:
+        url += f"?page={number}"
     return url
 
 

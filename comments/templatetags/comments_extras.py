@@ -55,16 +55,20 @@ def comment_section(context, article) -> dict:
     # Noted before the thread is read: a comment that changes meanwhile is
     # shown once, never kept.
     read_after = store.changes_so_far()
-    thread = {"thread_html": None}
-    if not request.user.is_authenticated and not context.get("preview"):
+    thread = None
+    if not context.get("preview"):
         mode = comments_mode(article)
-        thread = {
-            "comments_mode": mode,
-            "thread_html": rendering.public_thread_page(
+        if not request.user.is_authenticated:
+            html = rendering.public_thread_page(
                 request, article, comments_mode=mode, read_after=read_after
-            ),
-        }
-    if thread["thread_html"] is None:
+            )
+            if html is not None:
+                thread = {"comments_mode": mode, "thread_html": html}
+        else:
+            thread = rendering.reader_thread(
+                request, article, comments_mode=mode, read_after=read_after
+            )
+    if thread is None:
         thread = story_thread(request, article)
     return {
         **context.flatten(),

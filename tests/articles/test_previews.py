@@ -23,7 +23,7 @@ def test_staff_preview_renders_a_draft_as_the_public_page_would(client, editor_u
     assert response.status_code == 200
     assert "Draft headline" in response.content.decode()
     assert "Preview" in response.content.decode()
-    assert response.templates[0].name == "articles/article_detail.html"
+    assert "articles/article_detail.html" in [t.name for t in response.templates]
     assert "no-store" in response["Cache-Control"]
 
 

@@ -5,11 +5,12 @@ logged-in readers (never page-cached) as much as for anonymous ones."""
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pagecache import cards, store
+from pagecache import cards, keys, store
 from tags.models import Tag
 from tags.services import tag_merge
 from tests.comments.factories import ReaderFactory
@@ -75,11 +76,32 @@ def warm(reader, built, url="/"):
     return page
 
 
-def test_a_warm_listing_renders_no_card_and_reads_them_in_one_round_trip(
+def test_a_warm_listing_is_one_kept_part_for_a_logged_in_reader(
     reader, built, stories, monkeypatch
 ):
     first = warm(reader, built)
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(
+        store.cache, "get_many", lambda names: reads.append(names) or get_many(names)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        again = fetch(reader, "/")
+    assert card_html(again) == card_html(first)
+    assert built == []
+    assert not [q for q in queries if 'FROM "articles_article"' in q["sql"]]
+    assert not [n for names in reads for n in names if "pc:fragment:card:" in n]
+
+
+def test_a_rebuilt_listing_renders_no_card_and_reads_them_in_one_round_trip(
+    reader, built, stories, monkeypatch, change
+):
+    first = warm(reader, built)
     assert "Harbour wall repaired" in first and "Ferry timetable cut" in first
+    # The front page changed, not its stories: the page is built again from
+    # the cards kept.
+    with change():
+        store.invalidate(keys.FRONT)
     reads = []
     get_many = cache.get_many
     monkeypatch.setattr(
@@ -253,6 +275,8 @@ def test_a_listing_reads_stories_light_and_whole_only_for_missing_cards(
     section = stories[0].section
     url = section.get_absolute_url()
     warm(reader, built, url)
+    # The listing's kept part is gone (evicted), its cards are not.
+    cache.delete(f"pc:fragment:part:{settings.LANGUAGE_CODE}:section:{section.pk}")
     with CaptureQueriesContext(connection) as queries:
         page = fetch(reader, url)
     assert "Harbour wall repaired" in page
