@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.factories import UserFactory
+from tests.jobs.conftest import database_tasks, enqueued, run_worker  # noqa: F401
 from webhooks.models import Event, WebhookEndpoint
 
 
