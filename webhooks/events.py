@@ -18,6 +18,7 @@ class _Batch:
 
     def __init__(self):
         self.items: dict[tuple[str, int], dict] = {}
+        self.flushed = False
 
     def add(self, event: str, key: int, details: dict) -> None:
         self.items.setdefault((event, key), details)
@@ -25,16 +26,27 @@ class _Batch:
     def flush(self) -> None:
         from webhooks.services import webhook_events_queue
 
+        self.flushed = True
         items, self.items = self.items, {}
+        # Published or unpublished says more than "updated" about the same save.
+        for event, key in list(items):
+            if event == Event.STORY_UPDATED and (
+                (Event.STORY_PUBLISHED, key) in items
+                or (Event.STORY_UNPUBLISHED, key) in items
+            ):
+                del items[(event, key)]
         webhook_events_queue(events=list(items.items()))
 
 
 def _defer(event: str, key: int, **details) -> None:
     connection = transaction.get_connection()
     batch = getattr(connection, "webhooks_batch", None)
-    # A batch whose commit callback was dropped (rolled back) is not reused.
-    registered = batch is not None and any(
-        callback is batch.flush for _, callback, *_ in connection.run_on_commit
+    # A batch whose commit callback was dropped (rolled back) or has run is
+    # not reused.
+    registered = (
+        batch is not None
+        and not batch.flushed
+        and any(callback == batch.flush for _, callback, *_ in connection.run_on_commit)
     )
     if not connection.in_atomic_block:
         batch = _Batch()
