@@ -621,6 +621,9 @@ NEWSROOM_WEBHOOKS_CONNECT_TIMEOUT_SECONDS = float(
 NEWSROOM_WEBHOOKS_TIMEOUT_SECONDS = float(
     os.environ.get("NEWSROOM_WEBHOOKS_TIMEOUT_SECONDS", "5")
 )
+# A CA bundle file for receivers' certificates (a private CA); empty: the
+# usual public CAs.
+NEWSROOM_WEBHOOKS_CA_BUNDLE = os.environ.get("NEWSROOM_WEBHOOKS_CA_BUNDLE", "")
 NEWSROOM_WEBHOOKS_MAX_BODY_BYTES = int(
     os.environ.get("NEWSROOM_WEBHOOKS_MAX_BODY_BYTES", "65536")
 )

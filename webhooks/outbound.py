@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from django.conf import settings
 from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
@@ -251,10 +252,12 @@ def _read_capped(response: requests.Response, *, deadline: float) -> bytes:
             sock.settimeout(remaining)
         try:
             chunk = raw.read(min(8192, cap - size), decode_content=False)
-        except (requests.RequestException, OSError, ValueError) as error:
-            raise DeliveryError(_("Reading the answer failed: %s") % error) from error
-        except Exception as error:  # urllib3's ReadTimeoutError, ProtocolError
-            raise DeliveryError(_("Reading the answer failed: %s") % error) from error
+        except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as error:
+            raise DeliveryError(_("The receiver took too long to answer.")) from error
+        except (urllib3.exceptions.HTTPError, OSError, ValueError) as error:
+            raise DeliveryError(
+                _("Reading the answer failed: %(error)s") % {"error": error}
+            ) from error
         if not chunk:
             break
         chunks.append(chunk)
@@ -291,7 +294,7 @@ def post(url: str, *, body: bytes, headers: dict[str, str]) -> Response:
                 stream=True,
                 allow_redirects=False,
                 timeout=(min(connect_timeout, remaining), remaining),
-                verify=True,
+                verify=settings.NEWSROOM_WEBHOOKS_CA_BUNDLE or True,
             )
         except requests.Timeout as error:
             session.close()
