@@ -597,8 +597,10 @@ NEWSROOM_AUTOSAVE_MAX_BYTES = int(
 NEWSROOM_AUTOSAVE_KEEP_DAYS = int(os.environ.get("NEWSROOM_AUTOSAVE_KEEP_DAYS", "30"))
 
 # --- Webhooks (webhooks/) -------------------------------------------------------
-# http:// endpoints (unsigned transport): development and tests only.
-NEWSROOM_WEBHOOKS_ALLOW_HTTP = env_bool("NEWSROOM_WEBHOOKS_ALLOW_HTTP", DEBUG or TESTING)
+# http:// endpoints (unencrypted): development and tests only.
+NEWSROOM_WEBHOOKS_ALLOW_HTTP = env_bool(
+    "NEWSROOM_WEBHOOKS_ALLOW_HTTP", DEBUG or TESTING
+)
 # host:port pairs that may resolve to private addresses (a local receiver).
 NEWSROOM_WEBHOOKS_ALLOWED_PRIVATE_HOSTS = env_list(
     "NEWSROOM_WEBHOOKS_ALLOWED_PRIVATE_HOSTS", []
