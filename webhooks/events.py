@@ -4,6 +4,8 @@ transaction that caused them commits (connected from WebhooksConfig.ready()).
 One admin save sends several signals for one story (the story, its bylines,
 its tags); they are gathered per transaction, so a receiver hears of each
 story once per event. Payloads are built at commit, from what was committed.
+A failure here is logged, never raised: publishing never fails because of a
+webhook.
 """
 
 from django.db import transaction
@@ -51,12 +53,12 @@ def _defer(event: str, key: int, **details) -> None:
     if not connection.in_atomic_block:
         batch = _Batch()
         batch.add(event, key, details)
-        transaction.on_commit(batch.flush)
+        transaction.on_commit(batch.flush, robust=True)
         return
     if not registered:
         batch = _Batch()
         connection.webhooks_batch = batch
-        transaction.on_commit(batch.flush)
+        transaction.on_commit(batch.flush, robust=True)
     batch.add(event, key, details)
 
 

@@ -198,6 +198,12 @@ def check_url(url: str) -> tuple[str, int, str]:
         raise Refused(reason)
     parts = urlsplit(url)
     host, port = _host_port(parts)
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise Refused(
+            _("%(host)s is not a valid host name.") % {"host": host}
+        ) from error
     addresses = resolve(host, port)
     if not addresses:
         raise DeliveryError(_("The name %(host)s has no address.") % {"host": host})

@@ -130,7 +130,7 @@ def _enqueue(delivery_ids: list, *, at: datetime | None = None) -> None:
             job.enqueue(delivery_id=str(delivery_id))
 
     if delivery_ids:
-        transaction.on_commit(enqueue)
+        transaction.on_commit(enqueue, robust=True)
 
 
 @transaction.atomic

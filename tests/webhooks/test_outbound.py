@@ -149,6 +149,7 @@ def test_http_is_refused_unless_allowed(settings):
         "https://exa mple.com/",
         "https://example.com:99999/",
         "https:///path-only",
+        "https://\u2603\u2603..example/",
     ],
 )
 def test_malformed_or_odd_addresses_are_refused(url):
@@ -226,3 +227,9 @@ def test_proxy_variables_are_ignored(monkeypatch, receiver_factory):
     monkeypatch.setenv("http_proxy", "http://10.9.9.9:3128")
     receiver = receiver_factory(200)
     assert post(receiver.url).status_code == 200
+
+
+def test_an_international_name_is_checked_in_its_ascii_form(fake_dns):
+    fake_dns["xn--bcher-kva.example"] = ["10.0.0.9"]
+    with pytest.raises(outbound.Refused, match="10.0.0.9"):
+        post("https://b\u00fccher.example/")
