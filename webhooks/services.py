@@ -362,3 +362,18 @@ def delivery_redeliver(*, delivery: WebhookDelivery, by: AbstractBaseUser) -> No
         single_object=True,
     )
     _enqueue([delivery.id])
+
+
+def deliveries_requeue_overdue(*, minutes: int = 15) -> int:
+    """Queue the job again for deliveries overdue by `minutes`: their job was
+    lost (the task database was down when it should have been queued). A
+    second job for a delivery is harmless (`delivery_attempt`)."""
+    overdue = WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.QUEUED, DeliveryStatus.FAILED],
+        next_attempt_at__lt=timezone.now() - timedelta(minutes=minutes),
+        endpoint__is_active=True,
+    ).values_list("pk", flat=True)
+    ids = list(overdue)
+    with transaction.atomic():
+        _enqueue(ids)
+    return len(ids)

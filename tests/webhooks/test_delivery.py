@@ -223,3 +223,31 @@ def test_the_worker_retries_until_sent(
     assert [h["Webhook-Id"] for h, _ in receiver.requests] == [str(delivery.pk)] * 3
     run_worker()  # nothing left to do
     assert len(receiver.requests) == 3
+
+
+def test_overdue_deliveries_are_queued_again_and_sent_once(
+    receiver_factory, enqueued, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import call_command
+
+    receiver = receiver_factory(200)
+    endpoint = make_endpoint(receiver.url)
+    lost = queue_one(endpoint)  # its job never ran (not committed here)
+    recent = queue_one(endpoint)
+    WebhookDelivery.objects.filter(pk=lost.pk).update(
+        next_attempt_at=timezone.now() - timedelta(hours=1)
+    )
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("requeue_webhooks", stdout=out)
+    assert "Queued 1 overdue" in out.getvalue()
+    assert [kwargs["delivery_id"] for _, kwargs in enqueued] == [str(lost.pk)]
+    lost.refresh_from_db()
+    assert lost.status == DeliveryStatus.SENT  # the immediate backend ran it
+    recent.refresh_from_db()
+    assert recent.status == DeliveryStatus.QUEUED
+    # Run twice: the job for a sent delivery does nothing.
+    assert delivery_attempt(delivery_id=lost.pk) == "Already sent."
+    assert len(receiver.requests) == 1
