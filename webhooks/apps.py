@@ -7,6 +7,6 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self):
-        from webhooks import events
+        from webhooks import checks, events  # noqa: F401 (checks registers)
 
         events.connect()

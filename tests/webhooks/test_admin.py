@@ -237,3 +237,26 @@ def test_redelivering_to_a_switched_off_endpoint_is_refused(
     assert "is switched off: switch it on first" in response.content.decode()
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT
+
+
+def test_deploy_check_warns_of_development_shortcuts(settings):
+    from webhooks.checks import webhook_settings_check
+
+    settings.NEWSROOM_WEBHOOKS_ALLOW_HTTP = False
+    settings.NEWSROOM_WEBHOOKS_ALLOWED_PRIVATE_HOSTS = []
+    assert webhook_settings_check(None) == []
+    settings.NEWSROOM_WEBHOOKS_ALLOW_HTTP = True
+    settings.NEWSROOM_WEBHOOKS_ALLOWED_PRIVATE_HOSTS = ["10.0.0.7:443"]
+    ids = [warning.id for warning in webhook_settings_check(None)]
+    assert ids == ["webhooks.W001", "webhooks.W002"]
+
+
+def test_the_change_page_shows_the_chosen_events(editor_admin):
+    endpoint = make_endpoint(
+        "https://partner.example.com/hook", Event.STORY_UPDATED, Event.COMMENT_APPROVED
+    )
+    page = editor_admin.get(f"{ENDPOINTS}{endpoint.pk}/change/").content.decode()
+    import re
+
+    checked = set(re.findall(r'value="([a-z.]+)"[^>]*checked', page))
+    assert checked == {"story.updated", "comment.approved"}

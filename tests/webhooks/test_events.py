@@ -232,3 +232,26 @@ def test_a_comment_posted_without_hold_is_approved(
         comment = CommentFactory(status=CommentStatus.APPROVED)
     approved = deliveries(Event.COMMENT_APPROVED)
     assert [d.payload["data"]["id"] for d in approved] == [comment.pk, comment.pk]
+
+
+def test_publishing_reaches_a_real_receiver_signed(
+    desk, receiver_factory, django_capture_on_commit_callbacks
+):
+    """The whole path on the tests' immediate task backend: publish, commit,
+    job, signed POST."""
+    import json
+
+    from webhooks.signing import signature_verify
+
+    receiver = receiver_factory(200)
+    endpoint = make_endpoint(receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        story = ArticleFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        article_publish(article=story, by=desk)
+    [(headers, body)] = receiver.requests
+    assert signature_verify(
+        secret=endpoint.secret, body=body, header=headers["Webhook-Signature"]
+    )
+    assert json.loads(body)["data"]["id"] == story.pk
+    assert WebhookDelivery.objects.get().status == "sent"
