@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles import search, workflow
+from articles import search, signals, workflow
 from articles.models import (
     Article,
     ArticleEvent,
@@ -103,6 +103,9 @@ def article_correct(
         raise ValidationError(_("Write what was corrected or updated."))
     correction = Correction.objects.create(
         article=article, kind=kind, text=text, created_by=by
+    )
+    signals.story_corrected.send(
+        Correction, story_id=article.pk, correction_id=correction.pk
     )
     article_record_event(
         article=article,

@@ -23,6 +23,10 @@ story_unpublished = Signal()
 # new publication time), so the headlines page may show it differently.
 story_changed = Signal()
 
+# A correction or update note was added to a story (`story_id`,
+# `correction_id`). Sent by services.article_correct; story_changed follows too.
+story_corrected = Signal()
+
 # A story that is not public was saved: a go-live time may have changed.
 draft_saved = Signal()
 

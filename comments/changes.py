@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from accounts.models import ReaderProfile
 from comments.models import Comment, CommentStatus
-from comments.signals import thread_changed
+from comments.signals import comment_approved, thread_changed
 from core.stored import remember_stored
 
 # Readers see approved comments, and a placeholder for deleted ones with
@@ -23,6 +23,13 @@ def _comment_saved(sender, instance, **kwargs):
     if stored.get("status") in SHOWN or instance.status in SHOWN:
         thread_changed.send(
             Comment, story_ids=[instance.article_id], comment_ids=[instance.pk]
+        )
+    if (
+        instance.status == CommentStatus.APPROVED
+        and stored.get("status") != CommentStatus.APPROVED
+    ):
+        comment_approved.send(
+            Comment, comment_id=instance.pk, story_id=instance.article_id
         )
 
 

@@ -12,6 +12,10 @@ from django.dispatch import Signal
 # (`reader_ids`, the user ids). Sent by comments/changes.py.
 thread_changed = Signal()
 
+# A comment became visible to readers: approved by a moderator or posted
+# without being held (`comment_id`, `story_id`). Sent by comments/changes.py.
+comment_approved = Signal()
+
 
 def reader_data_requested(sender, *, user, **kwargs) -> dict:
     from comments.services import reader_comments_export

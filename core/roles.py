@@ -71,6 +71,13 @@ EDITORS = JOURNALISTS + [
     ("newsletters", "view_suppression"),
     ("newsletters", "send_edition"),
     ("newsletters", "view_delivery"),
+    # Webhooks: editors register endpoints (and see their secrets) and read
+    # the delivery log; journalists have no access.
+    ("webhooks", "add_webhookendpoint"),
+    ("webhooks", "change_webhookendpoint"),
+    ("webhooks", "delete_webhookendpoint"),
+    ("webhooks", "view_webhookendpoint"),
+    ("webhooks", "view_webhookdelivery"),
 ]
 
 # Comments and nothing else: moderators cannot touch stories.

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "drafts",
     "demo",
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -594,3 +595,37 @@ NEWSROOM_AUTOSAVE_MAX_BYTES = int(
     os.environ.get("NEWSROOM_AUTOSAVE_MAX_BYTES", "500000")
 )
 NEWSROOM_AUTOSAVE_KEEP_DAYS = int(os.environ.get("NEWSROOM_AUTOSAVE_KEEP_DAYS", "30"))
+
+# --- Webhooks (webhooks/) -------------------------------------------------------
+# http:// endpoints (unencrypted): development and tests only.
+NEWSROOM_WEBHOOKS_ALLOW_HTTP = env_bool(
+    "NEWSROOM_WEBHOOKS_ALLOW_HTTP", DEBUG or TESTING
+)
+# host:port pairs that may resolve to private addresses (a local receiver).
+NEWSROOM_WEBHOOKS_ALLOWED_PRIVATE_HOSTS = env_list(
+    "NEWSROOM_WEBHOOKS_ALLOWED_PRIVATE_HOSTS", []
+)
+# Waits before each retry, in seconds: 1 min, 5 min, 30 min, 2 h, 12 h.
+NEWSROOM_WEBHOOKS_RETRY_SECONDS = [
+    int(seconds)
+    for seconds in env_list(
+        "NEWSROOM_WEBHOOKS_RETRY_SECONDS", ["60", "300", "1800", "7200", "43200"]
+    )
+]
+# Failed attempts in a row after which an endpoint is switched off.
+NEWSROOM_WEBHOOKS_DISABLE_AFTER = int(
+    os.environ.get("NEWSROOM_WEBHOOKS_DISABLE_AFTER", "10")
+)
+NEWSROOM_WEBHOOKS_CONNECT_TIMEOUT_SECONDS = float(
+    os.environ.get("NEWSROOM_WEBHOOKS_CONNECT_TIMEOUT_SECONDS", "3")
+)
+# The whole request, redirects included.
+NEWSROOM_WEBHOOKS_TIMEOUT_SECONDS = float(
+    os.environ.get("NEWSROOM_WEBHOOKS_TIMEOUT_SECONDS", "5")
+)
+# A CA bundle file for receivers' certificates (a private CA); empty: the
+# usual public CAs.
+NEWSROOM_WEBHOOKS_CA_BUNDLE = os.environ.get("NEWSROOM_WEBHOOKS_CA_BUNDLE", "")
+NEWSROOM_WEBHOOKS_MAX_BODY_BYTES = int(
+    os.environ.get("NEWSROOM_WEBHOOKS_MAX_BODY_BYTES", "65536")
+)
