@@ -23,7 +23,7 @@ from django.urls import Resolver404, resolve, reverse
 from ninja import NinjaAPI, Path, Query
 from ninja.errors import ValidationError
 
-from api import schemas
+from api import schemas, staff
 from api.blocks import body_blocks
 from api.cursors import BadCursor, cursor_make, cursor_read
 from articles.models import Article, ArticleSlugHistory, Author, Byline, Section
@@ -51,6 +51,7 @@ api = NinjaAPI(
         "`If-None-Match` to get 304 when nothing changed."
     ),
 )
+staff.mount(api)
 
 
 class BadQuery(ValueError):
