@@ -83,7 +83,7 @@ def token_authenticate(plain: str) -> TokenCheck:
 
     One query finds the token with its user; last_used_at is then updated at
     most once a minute."""
-    parts = plain.split("_") if len(plain) <= MAX_TOKEN_LENGTH else []
+    parts = plain.split("_", 2) if len(plain) <= MAX_TOKEN_LENGTH else []
     if len(parts) != 3 or parts[0] != SCHEME:
         raise TokenRefused(_("This is not an API token."))
     token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
@@ -195,7 +195,7 @@ def _staff_story(article: Article, user, absolute) -> dict:
 def _answer(request, article_id: int, *, status: int = 200):
     user = request.auth.user
     article = _stories(user).get(pk=article_id)
-    return status, _staff_story(article, user, request.build_absolute_uri)
+    return Status(status, _staff_story(article, user, request.build_absolute_uri))
 
 
 def _find(user, story_id: int) -> Article:
