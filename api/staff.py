@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Status
+from ninja import Path, Query, Router
 from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, HttpError
+from ninja.responses import Status as Answer
 from ninja.security import HttpBearer
 
 from api import schemas
@@ -195,7 +196,7 @@ def _staff_story(article: Article, user, absolute) -> dict:
 def _answer(request, article_id: int, *, status: int = 200):
     user = request.auth.user
     article = _stories(user).get(pk=article_id)
-    return Status(status, _staff_story(article, user, request.build_absolute_uri))
+    return Answer(status, _staff_story(article, user, request.build_absolute_uri))
 
 
 def _find(user, story_id: int) -> Article:

@@ -90,9 +90,7 @@ def test_an_expired_token_is_refused(client, issue, staff_editor):
     refused(client.get(LIST, headers=bearer(plain)), "expired")
 
 
-def test_a_deactivated_or_demoted_persons_token_is_refused(
-    client, issue, staff_editor
-):
+def test_a_deactivated_or_demoted_persons_token_is_refused(client, issue, staff_editor):
     plain = issue(staff_editor)
     staff_editor.is_active = False
     staff_editor.save()
