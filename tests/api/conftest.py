@@ -35,7 +35,8 @@ def issue(boss):
     from api.services import token_issue
 
     def make(user, **fields) -> str:
-        return token_issue(token=ApiToken(user=user, name="Test", **fields), by=boss)
+        fields.setdefault("name", "Test")
+        return token_issue(token=ApiToken(user=user, **fields), by=boss)
 
     return make
 
