@@ -315,8 +315,30 @@ class StaffStoryQuery(PageQuery):
     )
 
 
+def _storable(value: str) -> str:
+    """Text the database can keep: PostgreSQL refuses NUL, and a lone
+    surrogate (valid in JSON) is no UTF-8."""
+    if "\x00" in value:
+        raise ValueError("Text cannot contain NUL characters")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise ValueError("Text must be valid Unicode") from None
+    return value
+
+
+def _headline(value: str) -> str:
+    """Trimmed, as the admin's form trims it; blank is no headline."""
+    value = value.strip()
+    if not value:
+        raise ValueError("Write a headline")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Headline = Annotated[Text, AfterValidator(_headline)]
 Slug = Annotated[str, Field(pattern=SLUG, min_length=1, max_length=120)]
-TagName = Annotated[str, Field(min_length=1, max_length=100)]
+TagName = Annotated[Text, Field(min_length=1, max_length=100)]
 
 
 class StaffStoryFields(Schema):
@@ -324,8 +346,8 @@ class StaffStoryFields(Schema):
 
     model_config = {"extra": "forbid"}
 
-    dek: str = Field("", max_length=300)
-    body: str = Field(
+    dek: Text = Field("", max_length=300)
+    body: Text = Field(
         "",
         max_length=MAX_BODY_LENGTH,
         description="HTML; cleaned to what the story editor allows, as in the admin.",
@@ -339,7 +361,7 @@ class StaffStoryFields(Schema):
 
 
 class StaffStoryCreate(StaffStoryFields):
-    headline: str = Field(min_length=1, max_length=200)
+    headline: Headline = Field(min_length=1, max_length=200)
     section: Slug = Field(description="The section's slug.")
     slug: str | None = Field(
         None,
@@ -357,10 +379,10 @@ class StaffStoryPatch(Schema):
     version: int = Field(
         ge=1, le=2**31 - 1, description="The `version` of the story as you read it."
     )
-    headline: str | None = Field(None, min_length=1, max_length=200)
+    headline: Headline | None = Field(None, min_length=1, max_length=200)
     slug: str | None = Field(None, pattern=SLUG, max_length=80)
-    dek: str | None = Field(None, max_length=300)
-    body: str | None = Field(None, max_length=MAX_BODY_LENGTH)
+    dek: Text | None = Field(None, max_length=300)
+    body: Text | None = Field(None, max_length=MAX_BODY_LENGTH)
     section: Slug | None = None
     tags: list[TagName] | None = Field(None, max_length=MAX_TAGS)
     authors: list[Slug] | None = Field(None, max_length=10)

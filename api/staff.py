@@ -54,6 +54,8 @@ ERRORS = {
     422: schemas.Error,
     429: schemas.Error,
 }
+# A body that is not JSON at all is Ninja's 400.
+WRITE_ERRORS = {400: schemas.Error, **ERRORS}
 VIEW_PERMISSIONS = ("articles.view_article", "articles.change_article")
 
 
@@ -328,7 +330,7 @@ def _parts(article: Article, *, authors: list[Author] | None, tags: list[str] | 
 
 @router.post(
     "/stories/",
-    response={201: schemas.StaffStory, **ERRORS},
+    response={201: schemas.StaffStory, **WRITE_ERRORS},
     url_name="staff_story_create",
     summary="Write a new draft",
 )
@@ -360,7 +362,7 @@ def staff_story_create(request, payload: schemas.StaffStoryCreate):
 
 @router.patch(
     "/stories/{story_id}/",
-    response={200: schemas.StaffStory, **ERRORS},
+    response={200: schemas.StaffStory, **WRITE_ERRORS},
     url_name="staff_story_update",
     summary="Change a story you may edit",
 )
@@ -427,7 +429,7 @@ def staff_story_submit(request, story_id: int = Path(..., ge=1, le=MAX_ID)):
 
 @router.post(
     "/stories/{story_id}/publish/",
-    response={200: schemas.StaffStory, **ERRORS},
+    response={200: schemas.StaffStory, **WRITE_ERRORS},
     url_name="staff_story_publish",
     summary="Publish now, or schedule with `at` (editors)",
 )

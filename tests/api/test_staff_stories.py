@@ -407,6 +407,10 @@ def test_script_in_the_body_is_cleaned_as_in_the_admin(ed, local):
     [
         {"headline": "x" * 201, "section": "local"},
         {"headline": "", "section": "local"},
+        {"headline": "   ", "section": "local"},
+        {"headline": "Nul\x00byte", "section": "local"},
+        {"headline": "Fine", "section": "local", "body": "<p>\x00</p>"},
+        {"headline": "Fine", "section": "local", "tags": ["a\x00b"]},
         {"headline": 12, "section": "local"},
         {"headline": ["a"], "section": "local"},
         {"headline": "Fine", "section": "nowhere"},
@@ -429,11 +433,23 @@ def test_bad_input_is_a_422_and_creates_nothing(ed, local, payload):
     assert not ArticleEvent.objects.exists()
 
 
+def test_a_lone_surrogate_is_a_422(ed, client, local):
+    response = client.post(
+        LIST,
+        '{"headline": "Bad \\ud800 text", "section": "local"}',
+        content_type="application/json",
+        headers=ed.headers,
+    )
+    assert response.status_code == 422, response.content
+    assert not Article.objects.exists()
+
+
 def test_a_body_that_is_not_json_is_a_422(ed, client, local):
     response = client.post(
         LIST, "{not json", content_type="application/json", headers=ed.headers
     )
-    assert response.status_code in {400, 422}
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Cannot parse request body"
     assert not Article.objects.exists()
 
 
