@@ -42,6 +42,10 @@ api = NinjaAPI(
     description=(
         "Published stories, sections, tags and authors, as readers see them on "
         "the site. Read-only and public.\n\n"
+        "**Staff.** `/api/v1/staff/` reads and changes stories with a personal "
+        "token (`Authorization: Bearer <token>`, issued in the admin), with "
+        "exactly its owner's rights there; `NEWSROOM_API_RATE_PER_TOKEN` "
+        "requests a window per token.\n\n"
         f"**Limits.** At most {schemas.MAX_LIMIT} items a page (`limit`, default "
         f"{schemas.DEFAULT_LIMIT}); walk longer lists with `cursor`. Requests "
         "per address are limited (`NEWSROOM_API_RATE_PER_IP` a window of "
