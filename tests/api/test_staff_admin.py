@@ -4,7 +4,9 @@ their status, revoked by the action or the form's box."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,6 +54,12 @@ def test_issuing_shows_the_token_once_and_keeps_only_its_hash(
     change = client.get(reverse("admin:api_apitoken_change", args=[token.pk]))
     assert plain not in change.content.decode()
     assert token.prefix in change.content.decode()
+    # Nothing kept server-side holds it: not the admin's log, not a session.
+    assert LogEntry.objects.filter(object_id=str(token.pk)).exists()
+    for entry in LogEntry.objects.all():
+        assert plain not in f"{entry.object_repr} {entry.change_message}"
+    for session in Session.objects.all():
+        assert plain not in str(session.get_decoded())
     # The token works, as the person it was issued for.
     api = client.get("/api/v1/staff/stories/", headers=bearer(plain))
     assert api.status_code == 200
