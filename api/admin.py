@@ -3,8 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from api.models import ApiToken, TokenStatus
 from api.services import token_issue, token_revoke
@@ -121,11 +121,12 @@ class ApiTokenAdmin(NewsroomModelAdmin):
 
     @admin.action(description=_("Revoke selected tokens"), permissions=["revoke"])
     def revoke_selected(self, request, queryset):
+        count = 0
         try:
-            count = sum(
-                token_revoke(token=token, by=request.user)
-                for token in queryset.filter(revoked_at__isnull=True)
-            )
+            for token in queryset.filter(revoked_at__isnull=True):
+                if token_revoke(token=token, by=request.user):
+                    self.log_change(request, token, gettext("Revoked the token."))
+                    count += 1
         except PermissionDenied as error:
             self.message_user(request, str(error), messages.ERROR)
             return

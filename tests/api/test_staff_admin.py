@@ -121,6 +121,9 @@ def test_the_revoke_action_stops_the_tokens(client, boss, issue, staff_editor):
     assert "1 token revoked." in response.content.decode()
     token.refresh_from_db()
     assert token.revoked_at is not None
+    [entry] = LogEntry.objects.filter(object_id=str(token.pk))
+    assert entry.user == boss
+    assert "Revoked the token." in entry.get_change_message()
     assert client.get(STAFF_API, headers=bearer(plain)).status_code == 401
     assert client.get(STAFF_API, headers=bearer(kept)).status_code == 200
 
