@@ -260,3 +260,137 @@ class PathQuery(Schema):
         description="The story's address on the site, `/section/yyyy/mm/dd/slug/` "
         "(a full URL works too).",
     )
+
+
+# --- Staff API (api/staff.py) -------------------------------------------------------
+
+StaffStatus = Literal["draft", "in_review", "published", "unpublished"]
+StaffAction = Literal["submit", "return", "publish", "schedule", "unpublish"]
+# A long-read is a few thousand words; ten times that is not a story.
+MAX_BODY_LENGTH = 200_000
+MAX_TAGS = 20
+
+
+class StaffStory(Schema):
+    id: int
+    headline: str
+    slug: str
+    dek: str
+    body_html: str = Field(description="The body as sanitised HTML, as stored.")
+    section: SectionRef
+    bylines: list[AuthorRef]
+    tags: list[TagRef]
+    status: StaffStatus
+    state: str = Field(
+        description="The state in the newsroom's words: Draft, In review, "
+        "Scheduled, Live, Unpublished."
+    )
+    published_at: datetime | None = Field(
+        description="When it went, or goes, live; null if it never was."
+    )
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(
+        description="Send it back as `version` with a change: a story saved by "
+        "someone else since is refused with 409."
+    )
+    url: str = Field(description="The story's public address (once it is live).")
+    api_url: str
+    can_edit: bool = Field(description="Whether this token may change the story.")
+    actions: list[StaffAction] = Field(
+        description="The workflow steps this token may take on the story now."
+    )
+
+
+class StaffStoryPage(Schema):
+    items: list[StaffStory]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last."
+    )
+
+
+class StaffStoryQuery(PageQuery):
+    state: Literal["draft", "in_review", "scheduled", "live", "unpublished"] | None = (
+        Field(None, description="Only stories in this state, as the admin's filter.")
+    )
+
+
+def _storable(value: str) -> str:
+    """Text the database can keep: PostgreSQL refuses NUL, and a lone
+    surrogate (valid in JSON) is no UTF-8."""
+    if "\x00" in value:
+        raise ValueError("Text cannot contain NUL characters")
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise ValueError("Text must be valid Unicode") from None
+    return value
+
+
+def _headline(value: str) -> str:
+    """Trimmed, as the admin's form trims it; blank is no headline."""
+    value = value.strip()
+    if not value:
+        raise ValueError("Write a headline")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Headline = Annotated[Text, AfterValidator(_headline)]
+Slug = Annotated[str, Field(pattern=SLUG, min_length=1, max_length=120)]
+TagName = Annotated[Text, Field(min_length=1, max_length=100)]
+
+
+class StaffStoryFields(Schema):
+    """What the story form holds, for the API (bylines by author slug)."""
+
+    model_config = {"extra": "forbid"}
+
+    dek: Text = Field("", max_length=300)
+    body: Text = Field(
+        "",
+        max_length=MAX_BODY_LENGTH,
+        description="HTML; cleaned to what the story editor allows, as in the admin.",
+    )
+    tags: list[TagName] = Field(default_factory=list, max_length=MAX_TAGS)
+    authors: list[Slug] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Bylines, by author slug, in the order printed.",
+    )
+
+
+class StaffStoryCreate(StaffStoryFields):
+    headline: Headline = Field(min_length=1, max_length=200)
+    section: Slug = Field(description="The section's slug.")
+    slug: str | None = Field(
+        None,
+        pattern=SLUG,
+        max_length=80,
+        description="Made from the headline when left out.",
+    )
+
+
+class StaffStoryPatch(Schema):
+    """Only the fields sent are changed."""
+
+    model_config = {"extra": "forbid"}
+
+    version: int = Field(
+        ge=1, le=2**31 - 1, description="The `version` of the story as you read it."
+    )
+    headline: Headline | None = Field(None, min_length=1, max_length=200)
+    slug: str | None = Field(None, pattern=SLUG, max_length=80)
+    dek: Text | None = Field(None, max_length=300)
+    body: Text | None = Field(None, max_length=MAX_BODY_LENGTH)
+    section: Slug | None = None
+    tags: list[TagName] | None = Field(None, max_length=MAX_TAGS)
+    authors: list[Slug] | None = Field(None, max_length=10)
+
+
+class StaffPublish(Schema):
+    model_config = {"extra": "forbid"}
+
+    at: Moment | None = Field(
+        None, description="Schedule for this time instead of publishing now."
+    )

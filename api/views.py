@@ -23,7 +23,7 @@ from django.urls import Resolver404, resolve, reverse
 from ninja import NinjaAPI, Path, Query
 from ninja.errors import ValidationError
 
-from api import schemas
+from api import schemas, staff
 from api.blocks import body_blocks
 from api.cursors import BadCursor, cursor_make, cursor_read
 from articles.models import Article, ArticleSlugHistory, Author, Byline, Section
@@ -42,6 +42,10 @@ api = NinjaAPI(
     description=(
         "Published stories, sections, tags and authors, as readers see them on "
         "the site. Read-only and public.\n\n"
+        "**Staff.** `/api/v1/staff/` reads and changes stories with a personal "
+        "token (`Authorization: Bearer <token>`, issued in the admin), with "
+        "exactly its owner's rights there; `NEWSROOM_API_RATE_PER_TOKEN` "
+        "requests a window per token.\n\n"
         f"**Limits.** At most {schemas.MAX_LIMIT} items a page (`limit`, default "
         f"{schemas.DEFAULT_LIMIT}); walk longer lists with `cursor`. Requests "
         "per address are limited (`NEWSROOM_API_RATE_PER_IP` a window of "
@@ -51,6 +55,7 @@ api = NinjaAPI(
         "`If-None-Match` to get 304 when nothing changed."
     ),
 )
+staff.mount(api)
 
 
 class BadQuery(ValueError):

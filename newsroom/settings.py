@@ -586,6 +586,8 @@ NEWSROOM_LIVE_POLL_SECONDS = int(os.environ.get("NEWSROOM_LIVE_POLL_SECONDS", "1
 
 # --- Content API (api/) ---------------------------------------------------------
 NEWSROOM_API_RATE_PER_IP = int(os.environ.get("NEWSROOM_API_RATE_PER_IP", "300"))
+# Requests per staff API token in the same window (api/staff.py).
+NEWSROOM_API_RATE_PER_TOKEN = int(os.environ.get("NEWSROOM_API_RATE_PER_TOKEN", "120"))
 NEWSROOM_API_RATE_WINDOW_SECONDS = int(
     os.environ.get("NEWSROOM_API_RATE_WINDOW_SECONDS", "60")
 )

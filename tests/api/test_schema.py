@@ -15,7 +15,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.factories import ArticleFactory, TagFactory
+from tests.api.conftest import bearer
+from tests.factories import ArticleFactory, SectionFactory, TagFactory
 
 CHECKS = [
     not_a_server_error,
@@ -23,8 +24,23 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-# Examples per operation (7 operations, and the negative run of each).
+# Examples per operation (13 operations, and the negative run of each).
 EXAMPLES = 8
+PUBLIC_PATHS = {
+    "/api/v1/stories",
+    "/api/v1/stories/by-path",
+    "/api/v1/stories/{story_id}",
+    "/api/v1/sections",
+    "/api/v1/tags",
+    "/api/v1/authors",
+}
+STAFF_PATHS = {
+    "/api/v1/staff/stories/",
+    "/api/v1/staff/stories/{story_id}/",
+    "/api/v1/staff/stories/{story_id}/submit/",
+    "/api/v1/staff/stories/{story_id}/publish/",
+    "/api/v1/staff/stories/{story_id}/unpublish/",
+}
 
 
 @pytest.mark.django_db
@@ -32,15 +48,17 @@ def test_the_schema_is_valid_openapi_3_1(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.1")
     validate(schema)
-    assert set(schema["paths"]) == {
-        "/api/v1/stories",
-        "/api/v1/stories/by-path",
-        "/api/v1/stories/{story_id}",
-        "/api/v1/sections",
-        "/api/v1/tags",
-        "/api/v1/authors",
-    }
+    assert set(schema["paths"]) == PUBLIC_PATHS | STAFF_PATHS
     assert "429" in schema["paths"]["/api/v1/stories"]["get"]["responses"]
+    # The staff endpoints say how to authenticate; the public ones need nothing.
+    [(scheme_name, scheme)] = schema["components"]["securitySchemes"].items()
+    assert scheme == {"type": "http", "scheme": "bearer"}
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            expected = [{scheme_name: []}] if path in STAFF_PATHS else None
+            assert operation.get("security") == expected, path
+            if path in STAFF_PATHS:
+                assert {"401", "403", "422", "429"} <= set(operation["responses"])
     assert "At most 100 items a page" in schema["info"]["description"]
 
 
@@ -65,27 +83,44 @@ def stories(transactional_db):
     ArticleFactory(scheduled=True)
 
 
+@pytest.fixture
+def editor_token(stories, issue, staff_editor):
+    """The staff endpoints are fuzzed as an editor, who may do everything,
+    with a section a generated story may name."""
+    SectionFactory(slug="local")
+    return issue(staff_editor)
+
+
 def test_the_fuzzer_finds_no_server_error_and_no_schema_violation(
-    live_server, stories, settings_override
+    live_server, stories, editor_token, settings_override
 ):
     url = f"{live_server.url}/api/v1/openapi.json"
     schema = schemathesis.openapi.from_url(url)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 6
+    assert len(operations) == 13
+    assert {operation.path for operation in operations} == PUBLIC_PATHS | STAFF_PATHS
 
     for operation in operations:
-        _fuzz(operation, schemathesis.GenerationMode.POSITIVE, CHECKS, live_server.url)
-        if len(operation.query) or len(operation.path_parameters):
+        headers = bearer(editor_token) if operation.path in STAFF_PATHS else None
+        _fuzz(
+            operation,
+            schemathesis.GenerationMode.POSITIVE,
+            CHECKS,
+            live_server.url,
+            headers,
+        )
+        if len(operation.query) or len(operation.path_parameters) or operation.body:
             # Parameters that break the schema are refused, never a 500.
             _fuzz(
                 operation,
                 schemathesis.GenerationMode.NEGATIVE,
                 [*CHECKS, negative_data_rejection],
                 live_server.url,
+                headers,
             )
 
 
-def _fuzz(operation, mode, checks, base_url):
+def _fuzz(operation, mode, checks, base_url, headers=None):
     session = requests.Session()
 
     @given(case=operation.as_strategy(generation_mode=mode))
@@ -96,7 +131,9 @@ def _fuzz(operation, mode, checks, base_url):
         suppress_health_check=list(HealthCheck),
     )
     def fuzz(case):
-        case.call_and_validate(base_url=base_url, session=session, checks=checks)
+        case.call_and_validate(
+            base_url=base_url, session=session, checks=checks, headers=headers
+        )
 
     try:
         fuzz()
@@ -108,3 +145,4 @@ def _fuzz(operation, mode, checks, base_url):
 def settings_override(settings):
     # The fuzzer sends more requests a minute than a reader would.
     settings.NEWSROOM_API_RATE_PER_IP = 100_000
+    settings.NEWSROOM_API_RATE_PER_TOKEN = 100_000

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from reversion.models import Version
 
+from api.models import ApiToken
 from articles.models import Article, FrontPageSlot, LeadIn, Status
 from articles.services import article_preview_link
 from comments.models import BannedPhrase, CommentStatus, ModerationLog
@@ -217,9 +218,11 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
     # A signed preview link works for whoever holds it, account or not.
     "shared preview": {"open": EVERYONE},
 }
-# Accounts, roles, background jobs, two-factor devices and login lockouts are
-# for administrators (superusers) only: no newsroom role touches them.
+# Accounts, roles, background jobs, two-factor devices, login lockouts and
+# staff API tokens are for administrators (superusers) only: no newsroom role
+# touches them.
 for _subject in [
+    "API token",
     "account",
     "role",
     "background job",
@@ -257,6 +260,7 @@ SUBJECTS = {
     "axes.accessattempt": "login lockout",
     "axes.accesslog": "login log",
     "axes.accessfailurelog": "login failure log",
+    "api.apitoken": "API token",
 }
 
 # The bulk actions of each list, and what each one does in POLICY's words.
@@ -273,6 +277,7 @@ ACTIONS = {
     },
     "reader": {"unban": "moderate", "delete_selected": "delete"},
     "tag": {"merge_selected": "merge", "delete_selected": "delete"},
+    "API token": {"revoke_selected": "edit", "delete_selected": "delete"},
     "login lockout": {
         "cleanup_expired_attempts": "delete",
         "delete_selected": "delete",
@@ -348,6 +353,20 @@ PUBLIC_NAMES = {
             "authors",
         ]
     ),
+}
+# The staff API answers a bearer token only, never a session: every role is
+# tested there with its own token (tests/api/test_staff_*.py).
+TOKEN_NAMES = {
+    f"api:{name}"
+    for name in [
+        "staff_stories",
+        "staff_story",
+        "staff_story_create",
+        "staff_story_update",
+        "staff_story_submit",
+        "staff_story_publish",
+        "staff_story_unpublish",
+    ]
 }
 # The admin's own doors, open to everyone by design.
 ADMIN_DOORS = {"admin:login", "admin:logout"}
@@ -648,7 +667,7 @@ def every_address() -> tuple[list[Entry], list[str]]:
     for name, route in _walk(get_resolver().url_patterns):
         if name is None and route in UNNAMED_PUBLIC:
             continue
-        if name in PUBLIC_NAMES or name in ADMIN_DOORS:
+        if name in PUBLIC_NAMES or name in ADMIN_DOORS or name in TOKEN_NAMES:
             continue
         if route.startswith("admin/"):
             if name == "admin:app_list":
@@ -800,6 +819,7 @@ EDITS = {
     "newsletters.subscription": {"email": ["changed@example.org"]},
     "newsletters.suppression": {"email": ["changed@example.org"]},
     "newsletters.edition": {"subject": ["Rewritten edition"]},
+    "api.apitoken": {"name": ["Renamed token"], "revoke": ["on"]},
 }
 ADDS = {
     "articles.article": {
@@ -922,6 +942,9 @@ def build_world() -> World:
         "newsletters.edition": edition,
         "auth.user": other,
         "auth.group": Group.objects.get(name="Editors"),
+        "api.apitoken": ApiToken.objects.create(
+            user=users[EDITOR], name="Importer", prefix="0a1b2c3d", secret_hash="0" * 64
+        ),
         "otp_totp.totpdevice": TOTPDevice.objects.create(user=root, name="phone"),
         "django_tasks_database.dbtaskresult": apps.get_model(
             "django_tasks_database", "DBTaskResult"
@@ -1113,6 +1136,7 @@ def post_body(world: World, entry: Entry, story: str | None) -> dict:
 # --- What the database holds ----------------------------------------------------------
 
 SNAPSHOT_APPS = {
+    "api",
     "articles",
     "live",
     "images",
@@ -1282,6 +1306,7 @@ BODIES_THAT_BITE = [
     ("admin:newsletters_newsletter_change", EDITOR, None, "newsletters_newsletter"),
     ("admin:auth_user_add", ADMINISTRATOR, None, "auth_user"),
     ("admin:auth_group_delete", ADMINISTRATOR, None, "auth_group"),
+    ("admin:api_apitoken_change", ADMINISTRATOR, None, "api_apitoken"),
     ("admin:axes_accessattempt_changelist", ADMINISTRATOR, None, "axes_accessattempt"),
     (
         "admin:otp_totp_totpdevice_delete",
