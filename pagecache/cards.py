@@ -20,6 +20,7 @@ import functools
 import re
 import secrets
 
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
@@ -28,6 +29,14 @@ from pagecache import keys, store
 CARD_TEMPLATE = "includes/story_card.html"
 # What a card's look depends on besides its story (the include's arguments).
 CARD_OPTIONS = ("variant", "heading", "show_section", "show_dek")
+# What a card shows of its story besides `for_listing`'s joins, read with the
+# stories to render: the live coverage (live/), for the "Live" badge and the
+# latest entry's time and line (kept on the coverage row).
+CARD_RELATED = ("live_coverage",)
+# The cards that show the latest entry of a live story (the headlines page's
+# lead and top stories): they, and the pages showing them, change with every
+# entry, so they depend on the coverage's key too.
+LATEST_ENTRY_VARIANTS = ("lead", "top")
 
 
 class PendingCards(dict):
@@ -59,14 +68,21 @@ def placeholder(request, article, options: dict) -> str:
     return f"<!--card {pending.secret} {name}-->"
 
 
-def card_keys(article) -> list[str]:
-    """A card shows its story (headline, byline, comment count), its
-    section's name and its hero image."""
+def card_keys(article, options: dict | None = None) -> list[str]:
+    """A card shows its story (headline, byline, comment count, "Live"
+    badge), its section's name and its hero image; a lead or top card, the
+    live coverage's latest entry too."""
+    shows_latest = options is not None and shows_latest_entry(options)
     return [
         keys.story(article.pk),
         keys.section(article.section_id),
         *keys.many(keys.image, [article.hero_image_id]),
+        *([keys.live(article.pk)] if shows_latest else []),
     ]
+
+
+def shows_latest_entry(options: dict) -> bool:
+    return options.get("variant") in LATEST_ENTRY_VARIANTS
 
 
 def cards_keys(articles) -> list[str]:
@@ -108,8 +124,13 @@ def _whole(articles: list) -> dict:
             article.pk: article
             for article in model._default_manager.filter(
                 pk__in=[article.pk for article in light]
-            ).for_listing()
+            )
+            .for_listing()
+            .select_related(*CARD_RELATED)
         }
+    # Stories a view read whole itself: their relations in one more query
+    # (none when they were read with them).
+    prefetch_related_objects(list(whole.values()), *CARD_RELATED)
     return whole
 
 
@@ -121,8 +142,20 @@ def _fill(request, response, pending: PendingCards, read_after: int | None) -> N
             for name in missing
         }
 
+    # The page shows the latest entry of its lead and top stories' coverage.
+    store.depends_on(
+        request,
+        *(
+            keys.live(article.pk)
+            for article, options in pending.values()
+            if shows_latest_entry(options)
+        ),
+    )
     html = store.fragments(
-        {name: card_keys(article) for name, (article, _) in pending.items()},
+        {
+            name: card_keys(article, options)
+            for name, (article, options) in pending.items()
+        },
         build,
         read_after=read_after,
     )
