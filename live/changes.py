@@ -1,7 +1,8 @@
 """When a change to live coverage is one readers may see, sent on as
 live/signals.py's `coverage_changed`. Connected from LiveConfig.ready()."""
 
-from django.db.models import Min, Q
+from django.db.models import Case, F, When
+from django.db.models.functions import Least
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -41,15 +42,22 @@ def _entry_changed(sender, instance, update_fields=None, **kwargs):
 
 
 def next_start_or_end():
-    """When coverage next starts or ends by itself: the "Live" badge goes on
-    or off its story's cards then, with no change to announce it, so no
-    cached page or card outlives that moment (registered in apps.py)."""
+    """When coverage next starts or ends by itself, as a query: the "Live"
+    badge goes on or off its story's cards then, with no change to announce
+    it, so no cached page or card outlives that moment (registered in
+    apps.py; pagecache reads it with the other apps' in one query)."""
     now = timezone.now()
-    found = LiveCoverage.objects.aggregate(
-        start=Min("starts_at", filter=Q(starts_at__gt=now)),
-        end=Min("ends_at", filter=Q(ends_at__gt=now)),
+    # PostgreSQL's LEAST skips NULLs: the sooner of the two still to come.
+    moment = Least(
+        Case(When(starts_at__gt=now, then=F("starts_at"))),
+        Case(When(ends_at__gt=now, then=F("ends_at"))),
     )
-    return min(filter(None, found.values()), default=None)
+    return (
+        LiveCoverage.objects.annotate(moment=moment)
+        .filter(moment__isnull=False)
+        .order_by("moment")
+        .values_list("moment", flat=True)[:1]
+    )
 
 
 def connect() -> None:
