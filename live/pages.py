@@ -41,6 +41,16 @@ def entry_summary(entry: LiveEntry, words: int = 14) -> str:
     return entry_first_line(entry.body, words)
 
 
+def entry_image_url(image, width: int = 1200) -> str:
+    """The address of an entry's picture as feeds and search engines take it
+    (a JPEG rendition, or the cleaned original before renditions exist); ""
+    without one."""
+    if image is None:
+        return ""
+    rendition = image.rendition("16:9", width, "jpeg")
+    return rendition["url"] if rendition else image.file.url
+
+
 def newer_entries(coverage: LiveCoverage, after: int) -> tuple[list[LiveEntry], bool]:
     """Entries posted after entry `after`, newest first, at most a page; and
     whether there are more than that."""
