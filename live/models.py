@@ -1,5 +1,7 @@
 """A story's live coverage and its timestamped entries."""
 
+import html
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
@@ -129,8 +131,9 @@ class LiveCoverage(models.Model):
 
 def entry_first_line(body: str, words: int = 14) -> str:
     """An entry's first words as plain text (cards, key events, feed titles)."""
-    text = Truncator(strip_tags(body).strip()).words(words, truncate="…")
-    return text[:300]
+    # As text: "&lt;" in the stored HTML is the "<" the journalist typed.
+    text = html.unescape(strip_tags(body)).strip()
+    return Truncator(text).words(words, truncate="…")[:300]
 
 
 class LiveEntryQuerySet(models.QuerySet):
