@@ -26,6 +26,13 @@ class EntryForm(forms.ModelForm):
             }
         }
 
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and "image" in self.errors:
+            # Shown again empty: the picker would look the refused id up.
+            self.data = self.data.copy()
+            self.data.pop("image", None)
+
 
 class EntryEditForm(forms.ModelForm):
     class Meta:
