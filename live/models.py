@@ -224,14 +224,14 @@ class LiveEntry(models.Model):
             if fields is None or {"body", "posted_at"} & set(fields):
                 self.coverage.note_latest_entry()
 
+    def get_absolute_url(self):
+        return f"{self.coverage.get_absolute_url()}#{self.anchor}"
+
     def delete(self, *args, **kwargs):
         with transaction.atomic():
             deleted = super().delete(*args, **kwargs)
             self.coverage.note_latest_entry()
         return deleted
-
-    def get_absolute_url(self):
-        return f"{self.coverage.get_absolute_url()}#{self.anchor}"
 
     @property
     def anchor(self) -> str:

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests.e2e.admin_pages import admin_login, staff
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.journey_checks import assert_fits, keep_shots
 from tests.factories import ArticleFactory
-from tests.e2e.conftest import ARTIFACTS
 from tests.live.factories import LiveCoverageFactory, LiveEntryFactory, library_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("roles")]
@@ -192,9 +192,10 @@ def test_the_headlines_show_the_live_badge_and_an_entry_shows_its_picture(
     assert card.locator(".card__live").inner_text().strip().lower() == "live"
     assert "volunteers fill sandbags" in card.locator(".card__latest").inner_text()
     # Only the live story's cards (the lead, its section's list) carry it.
-    assert page.locator("article.card--live").count() == page.locator(
-        f"article.card:has({links})"
-    ).count()
+    assert (
+        page.locator("article.card--live").count()
+        == page.locator(f"article.card:has({links})").count()
+    )
     assert_fits(page)
     shots(page, "live-journey-3-headlines")
     both_widths(page, "live-cards-headlines")

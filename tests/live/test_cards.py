@@ -178,9 +178,7 @@ def test_an_editor_ending_or_starting_the_coverage_refreshes_every_card(
         assert BADGE in card, url
 
 
-def test_coverage_ending_by_itself_takes_the_badge_off_with_caches_on(
-    client, coverage
-):
+def test_coverage_ending_by_itself_takes_the_badge_off_with_caches_on(client, coverage):
     """No event when `ends_at` passes: no card or listing page is kept past it
     (pagecache's next go-live takes the coverage's end into account)."""
     LiveEntryFactory(coverage=coverage, body="<p>Last word.</p>")
@@ -191,7 +189,9 @@ def test_coverage_ending_by_itself_takes_the_badge_off_with_caches_on(
         fetch(client, url)
         card = card_of(fetch(client, url, expect="HIT"), coverage.story)
         assert BADGE in card
-    assert "Last word." in latest_line(card_of(fetch(client, HEADLINES), coverage.story))
+    assert "Last word." in latest_line(
+        card_of(fetch(client, HEADLINES), coverage.story)
+    )
     time.sleep(max(0.0, (coverage.ends_at - timezone.now()).total_seconds()) + 1.2)
     for url in urls:
         card = card_of(fetch(client, url, expect="MISS"), coverage.story)
@@ -215,9 +215,7 @@ def headlines_queries(client) -> int:
     return len(queries)
 
 
-def test_the_headlines_cost_the_same_with_any_number_of_live_stories(
-    client, settings
-):
+def test_the_headlines_cost_the_same_with_any_number_of_live_stories(client, settings):
     settings.NEWSROOM_TOP_STORIES = 3
     settings.NEWSROOM_PAGE_SIZE = 4
     stories = ArticleFactory.create_batch(10, published=True)

@@ -34,7 +34,9 @@ def desk(story):
 
 
 def entry_block(html: str, entry) -> str:
-    found = re.search(rf'<li class="live-entry[^"]*" id="entry-{entry.pk}".*?</li>', html, re.S)
+    found = re.search(
+        rf'<li class="live-entry[^"]*" id="entry-{entry.pk}".*?</li>', html, re.S
+    )
     assert found, f"entry {entry.pk} not shown"
     return found.group(0)
 
@@ -91,9 +93,7 @@ def test_an_entry_without_a_picture_names_none(client):
     assert "image" not in json.loads(raw.group(1))["liveBlogUpdate"][0]
 
 
-def test_new_alt_text_refreshes_the_cached_page_poll_and_feed(
-    client, entry, change
-):
+def test_new_alt_text_refreshes_the_cached_page_poll_and_feed(client, entry, change):
     story = entry.coverage.story
     urls = [
         story.get_absolute_url(),
@@ -111,9 +111,7 @@ def test_new_alt_text_refreshes_the_cached_page_poll_and_feed(
         assert "Sandbags stacked three high" in fetch(client, url, expect="MISS"), url
 
 
-def test_an_editor_posts_an_entry_with_a_picture_from_the_desk(
-    editor_client, picture
-):
+def test_an_editor_posts_an_entry_with_a_picture_from_the_desk(editor_client, picture):
     coverage = LiveCoverageFactory()
     page = editor_client.get(desk(coverage.story)).content.decode()
     assert 'name="image"' in page and "admin-autocomplete" in page
@@ -188,9 +186,7 @@ def fill(coverage, count, image):
     )
 
 
-def test_pages_with_pictures_cost_the_same_at_10_and_10000_entries(
-    client, picture
-):
+def test_pages_with_pictures_cost_the_same_at_10_and_10000_entries(client, picture):
     small, large, bare = (LiveCoverageFactory() for _ in range(3))
     fill(small, 10, picture)
     fill(large, 10_000, picture)
