@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tests.e2e.admin_pages import admin_login, staff
+from tests.e2e.admin_pages import admin_login, choose_autocomplete, staff
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.journey_checks import assert_fits, keep_shots
 from tests.factories import ArticleFactory
@@ -176,16 +176,31 @@ def test_the_headlines_show_the_live_badge_and_an_entry_shows_its_picture(
     )
     coverage = LiveCoverageFactory(story=story)
     LiveEntryFactory(coverage=coverage, body="<p>Sandbags arrive on the quay.</p>")
-    entry = LiveEntryFactory(
-        coverage=coverage,
-        image=library_image(picture_desk, caption="Volunteers at dawn."),
-        body="<p><strong>Quay:</strong> volunteers fill sandbags along the whole "
-        "seafront as the water keeps rising past the old harbour wall.</p>",
-    )
+    library_image(picture_desk, title="Quay at dawn", caption="Volunteers at dawn.")
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    # The editor posts an entry with a picture picked from the library.
+    admin_login(page, "pictures", "pw")
+    page.goto(reverse("admin:live_livecoverage_desk", args=[story.pk]))
+    page.locator(EDITOR_BOX).click()
+    page.keyboard.type(
+        "Quay: volunteers fill sandbags along the whole seafront as the water "
+        "keeps rising past the old harbour wall."
+    )
+    choose_autocomplete(page, "id_image", "Quay at dawn")
+    assert_fits(page)
+    both_widths(page, "live-desk-picture")
+    page.click("button[name=action][value=post]")
+    page.locator(".messagelist .success", has_text="Entry posted.").wait_for()
+    entry = coverage.entries.first()
+    assert entry.image is not None and entry.image.title == "Quay at dawn"
+    assert not errors, errors
+
     page.goto("/")
     links = f"a[href='{story.get_absolute_url()}']"
     card = page.locator("article.card", has=page.locator(links)).first
