@@ -121,6 +121,7 @@ def test_an_editor_posts_an_entry_with_a_picture_from_the_desk(editor_client, pi
     )
     assert response.status_code == 302
     assert coverage.entries.get().image == picture
+    assert "Picture: Quay" in editor_client.get(desk(coverage.story)).content.decode()
 
 
 @pytest.fixture
