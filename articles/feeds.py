@@ -23,10 +23,21 @@ from tags.models import Tag, TaggedArticle
 FEED_SIZE = 30
 
 
+def latest_update(story, updated):
+    """`updated`, or the story's latest live entry if that came later: a live
+    story reads as updated with every entry (read with the story, as
+    `select_related("live_coverage")`; no coverage, no query)."""
+    coverage = getattr(story, "live_coverage", None)
+    latest = coverage.latest_entry_at if coverage is not None else None
+    return max(updated, latest) if latest else updated
+
+
 def _stories():
     return (
         Article.objects.published()
         .for_listing()
+        # A live story's latest entry time (live/ keeps it on the coverage).
+        .select_related("live_coverage")
         .prefetch_related(
             Prefetch(
                 "tagged_items",
@@ -124,7 +135,7 @@ class LatestStoriesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.last_noted_at or item.published_at
+        return latest_update(item, item.last_noted_at or item.published_at)
 
     def item_author_name(self, item):
         return ", ".join(author.name for author in item.byline_authors) or None

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import render
 from django.utils import timezone
 
+from articles.feeds import latest_update
 from articles.models import Article, Author, Section
 from tags.models import Tag, TaggedArticle
 
@@ -51,13 +52,19 @@ class StorySitemap(Sitemap):
     def items(self):
         return (
             Article.objects.published()
-            .select_related("section")
-            .only("slug", "published_at", "updated_at", "section__slug")
+            .select_related("section", "live_coverage")
+            .only(
+                "slug",
+                "published_at",
+                "updated_at",
+                "section__slug",
+                "live_coverage__latest_entry_at",
+            )
             .order_by("-published_at", "-pk")
         )
 
     def lastmod(self, item):
-        return item.updated_at
+        return latest_update(item, item.updated_at)
 
 
 class SectionSitemap(Sitemap):
@@ -109,10 +116,12 @@ def news_sitemap(request):
     stories = (
         Article.objects.published()
         .filter(published_at__gte=since)
-        .select_related("section")
+        .select_related("section", "live_coverage")
         .prefetch_related("tagged_items__tag")
         .order_by("-published_at")[:1000]
     )
+    for story in stories:
+        story.lastmod = latest_update(story, story.updated_at)
     return render(
         request,
         "sitemaps/news.xml",

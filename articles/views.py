@@ -86,21 +86,19 @@ def headlines(request):
             "by_section": by_section,
             "page": page,
         }
-        shown = [
-            *front,
-            *page.object_list,
-            *(s for _, group in by_section for s in group),
-        ]
+        cards = cards_rendered(
+            request,
+            lambda: render_to_string("articles/headlines_part.html", context, request),
+        )
         return {
-            "html": cards_rendered(
-                request,
-                lambda: render_to_string(
-                    "articles/headlines_part.html", context, request
-                ),
-            ),
+            "html": cards.html,
             "number": page.number,
-            "keys": cards_keys(shown),
-            "page_keys": keys.stories(shown),
+            "keys": [
+                *cards.keys,
+                # The section blocks' titles.
+                *keys.many(keys.section, {section.pk for section, _ in by_section}),
+            ],
+            "page_keys": cards.page_keys,
         }
 
     part = shared_part(
@@ -232,23 +230,22 @@ def render_story(request, article, *, preview: str = ""):
         )
         absolute = request.build_absolute_uri
         context = {"article": article, "similar": similar}
+        cards = cards_rendered(
+            request,
+            lambda: render_to_string("articles/story_similar.html", context, request),
+        )
         return {
             "top": render_to_string("articles/story_top.html", context, request),
             "bottom": render_to_string("articles/story_bottom.html", context, request),
-            "similar": cards_rendered(
-                request,
-                lambda: render_to_string(
-                    "articles/story_similar.html", context, request
-                ),
-            ),
+            "similar": cards.html,
             "card": article.opengraph(absolute),
             "structured_data": article.news_article_json_ld(
                 absolute,
                 publisher=settings.NEWSROOM_SITE_NAME,
                 logo=absolute(static("img/logo.png")),
             ),
-            "keys": [*story_page_keys(article), *cards_keys(similar)],
-            "page_keys": [*story_page_keys(article), *keys.stories(similar)],
+            "keys": [*story_page_keys(article), *cards.keys],
+            "page_keys": [*story_page_keys(article), *cards.page_keys],
         }
 
     # Its absolute addresses are those of the site it was asked for.

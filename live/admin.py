@@ -197,6 +197,7 @@ class LiveCoverageAdmin(NewsroomModelAdmin):
                 body=form.cleaned_data["body"],
                 is_key_event=form.cleaned_data["is_key_event"],
                 is_pinned=form.cleaned_data["is_pinned"],
+                image=form.cleaned_data["image"],
             )
             return _("Entry posted.")
         if action == "edit":

@@ -8,6 +8,9 @@ class LiveConfig(AppConfig):
 
     def ready(self):
         from live import changes
+        from pagecache import store
 
         # Changes readers may see are sent as live/signals.py's signals.
         changes.connect()
+        # No cached page or card outlives coverage starting or ending.
+        store.go_live_from(changes.next_start_or_end)

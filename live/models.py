@@ -1,9 +1,13 @@
 """A story's live coverage and its timestamped entries."""
 
+import html
+
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
@@ -64,6 +68,15 @@ class LiveCoverage(models.Model):
             "Only editors can change this."
         ),
     )
+    # The newest entry, kept here by LiveEntry.save() and delete() so that a
+    # story card (pagecache/cards.py reads the coverage with the story) shows
+    # "Updated 10:42 — …" without reading the entries.
+    latest_entry_at = models.DateTimeField(
+        _("latest entry at"), null=True, blank=True, editable=False
+    )
+    latest_entry_text = models.CharField(
+        _("latest entry"), max_length=300, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -104,10 +117,28 @@ class LiveCoverage(models.Model):
     def has_ended(self) -> bool:
         return self.ends_at is not None and self.ends_at <= timezone.now()
 
+    def note_latest_entry(self) -> None:
+        """Copy the newest entry's time and first words onto the coverage
+        (an update, not a save: only the entry's own signal tells readers)."""
+        newest = self.entries.newest_first().only("posted_at", "body").first()
+        self.latest_entry_at = newest.posted_at if newest else None
+        self.latest_entry_text = entry_first_line(newest.body) if newest else ""
+        LiveCoverage.objects.filter(pk=self.pk).update(
+            latest_entry_at=self.latest_entry_at,
+            latest_entry_text=self.latest_entry_text,
+        )
+
+
+def entry_first_line(body: str, words: int = 14) -> str:
+    """An entry's first words as plain text (cards, key events, feed titles)."""
+    # As text: "&lt;" in the stored HTML is the "<" the journalist typed.
+    text = html.unescape(strip_tags(body)).strip()
+    return Truncator(text).words(words, truncate="…")[:300]
+
 
 class LiveEntryQuerySet(models.QuerySet):
     def for_display(self):
-        return self.select_related("author")
+        return self.select_related("author", "image")
 
     def newest_first(self):
         return self.order_by("-pk")
@@ -145,6 +176,15 @@ class LiveEntry(models.Model):
         default=False,
         help_text=_("Listed in the “Key events” box at the top of the story."),
     )
+    image = models.ForeignKey(
+        "images.Image",
+        verbose_name=_("picture"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Optional: a picture from the library, shown with its alt text."),
+    )
     edited_at = models.DateTimeField(
         _("edited at"),
         null=True,
@@ -178,10 +218,20 @@ class LiveEntry(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_body(self.body)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            fields = kwargs.get("update_fields")
+            if fields is None or {"body", "posted_at"} & set(fields):
+                self.coverage.note_latest_entry()
 
     def get_absolute_url(self):
         return f"{self.coverage.get_absolute_url()}#{self.anchor}"
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            self.coverage.note_latest_entry()
+        return deleted
 
     @property
     def anchor(self) -> str:

@@ -6,10 +6,8 @@ coverage runs."""
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 
-from live.models import LiveCoverage, LiveEntry
+from live.models import LiveCoverage, LiveEntry, entry_first_line
 from pagecache import keys, store
 
 # Most key events the box lists, and most pinned entries shown.
@@ -40,7 +38,17 @@ def coverage_of(article) -> LiveCoverage | None:
 
 def entry_summary(entry: LiveEntry, words: int = 14) -> str:
     """The entry's first words as plain text (key events, feed titles)."""
-    return Truncator(strip_tags(entry.body).strip()).words(words, truncate="…")
+    return entry_first_line(entry.body, words)
+
+
+def entry_image_url(image, width: int = 1200) -> str:
+    """The address of an entry's picture as feeds and search engines take it
+    (a JPEG rendition, or the cleaned original before renditions exist); ""
+    without one."""
+    if image is None:
+        return ""
+    rendition = image.rendition("16:9", width, "jpeg")
+    return rendition["url"] if rendition else image.file.url
 
 
 def newer_entries(coverage: LiveCoverage, after: int) -> tuple[list[LiveEntry], bool]:

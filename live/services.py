@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from articles import workflow
 from articles.models import Article
 from articles.richtext import sanitize_body
+from images.models import Image
 from live.models import LiveCoverage, LiveEntry
 
 
@@ -149,8 +150,10 @@ def live_entry_post(
     body: str,
     is_key_event: bool = False,
     is_pinned: bool = False,
+    image: Image | None = None,
 ) -> LiveEntry:
-    """A new entry at the top of the coverage, posted now."""
+    """A new entry at the top of the coverage, posted now, with an optional
+    picture from the library."""
     check_may_post(by, coverage)
     if coverage.has_ended:
         raise ValidationError(
@@ -162,6 +165,7 @@ def live_entry_post(
         body=_clean_body(body),
         is_key_event=is_key_event,
         is_pinned=is_pinned,
+        image=image,
     )
     entry.save()
     _log(by, entry, ADDITION, "Live entry posted.")

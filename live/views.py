@@ -33,6 +33,9 @@ def entries_after(request, story_id, last_id):
     # "live" turns false when the coverage ends by itself.
     store.expires_at(request, coverage.ends_at if coverage.is_live else None)
     entries, more = newer_entries(coverage, last_id)
+    store.depends_on(
+        request, *keys.many(keys.image, [entry.image_id for entry in entries])
+    )
     html = render_to_string(
         "live/entries.html", {"entries": entries, "coverage": coverage}, request
     )

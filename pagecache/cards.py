@@ -20,7 +20,9 @@ import functools
 import re
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -30,6 +32,14 @@ from pagecache import keys, store
 CARD_TEMPLATE = "includes/story_card.html"
 # What a card's look depends on besides its story (the include's arguments).
 CARD_OPTIONS = ("variant", "heading", "show_section", "show_dek")
+# What a card shows of its story besides `for_listing`'s joins, read with the
+# stories to render: the live coverage (live/), for the "Live" badge and the
+# latest entry's time and line (kept on the coverage row).
+CARD_RELATED = ("live_coverage",)
+# The cards that show the latest entry of a live story (the headlines page's
+# lead and top stories): they, and the pages showing them, change with every
+# entry, so they depend on the coverage's key too.
+LATEST_ENTRY_VARIANTS = ("lead", "top")
 
 
 class PendingCards(dict):
@@ -61,14 +71,21 @@ def placeholder(request, article, options: dict) -> str:
     return f"<!--card {pending.secret} {name}-->"
 
 
-def card_keys(article) -> list[str]:
-    """A card shows its story (headline, byline, comment count), its
-    section's name and its hero image."""
+def card_keys(article, options: dict | None = None) -> list[str]:
+    """A card shows its story (headline, byline, comment count, "Live"
+    badge), its section's name and its hero image; a lead or top card, the
+    live coverage's latest entry too."""
+    shows_latest = options is not None and shows_latest_entry(options)
     return [
         keys.story(article.pk),
         keys.section(article.section_id),
         *keys.many(keys.image, [article.hero_image_id]),
+        *([keys.live(article.pk)] if shows_latest else []),
     ]
+
+
+def shows_latest_entry(options: dict) -> bool:
+    return options.get("variant") in LATEST_ENTRY_VARIANTS
 
 
 def cards_keys(articles) -> list[str]:
@@ -110,8 +127,13 @@ def _whole(articles: list) -> dict:
             article.pk: article
             for article in model._default_manager.filter(
                 pk__in=[article.pk for article in light]
-            ).for_listing()
+            )
+            .for_listing()
+            .select_related(*CARD_RELATED)
         }
+    # Stories a view read whole itself: their relations in one more query
+    # (none when they were read with them).
+    prefetch_related_objects(list(whole.values()), *CARD_RELATED)
     return whole
 
 
@@ -130,15 +152,39 @@ def _filled(request, html: str, pending: PendingCards, read_after: int | None) -
             for name in missing
         }
 
+    # The page shows the latest entry of its lead and top stories' coverage.
+    store.depends_on(
+        request,
+        *(
+            keys.live(article.pk)
+            for article, options in pending.values()
+            if shows_latest_entry(options)
+        ),
+    )
     cards = store.fragments(
-        {name: card_keys(article) for name, (article, _) in pending.items()},
+        {
+            name: card_keys(article, options)
+            for name, (article, options) in pending.items()
+        },
         build,
         read_after=read_after,
     )
     return pending.pattern.sub(lambda found: cards[found.group(1)], html)
 
 
-def cards_rendered(request, render: Callable[[], str]) -> SafeString:
+@dataclass(frozen=True)
+class Cards:
+    """A piece of HTML with its cards in place, and the keys they show."""
+
+    html: SafeString
+    # Every key the cards show: a part holding them is stale when one is.
+    keys: list[str]
+    # What a page showing them must be purged for: their stories, and the
+    # coverage of those whose latest live entry they show.
+    page_keys: list[str]
+
+
+def cards_rendered(request, render: Callable[[], str]) -> Cards:
     """What `render()` returns, its cards fetched and put in place at once:
     for a part of a page that is kept whole (pagecache/parts.py), where a
     placeholder must not outlive the page it was made for."""
@@ -149,7 +195,19 @@ def cards_rendered(request, render: Callable[[], str]) -> SafeString:
         html = render()
     finally:
         request.pending_cards = outer
-    return mark_safe(_filled(request, html, pending, read_after) if pending else html)
+    shown = list(pending.values())
+    return Cards(
+        html=mark_safe(_filled(request, html, pending, read_after) if shown else html),
+        keys=[key for article, options in shown for key in card_keys(article, options)],
+        page_keys=[
+            *keys.stories(article for article, _ in shown),
+            *(
+                keys.live(article.pk)
+                for article, options in shown
+                if shows_latest_entry(options)
+            ),
+        ],
+    )
 
 
 def _render(request, article, options: dict) -> str:

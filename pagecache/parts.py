@@ -16,8 +16,7 @@ from django.utils.translation import get_language
 
 from core.pagination import paginate
 from pagecache import store
-from pagecache.cards import cards_keys, cards_rendered
-from pagecache.keys import stories as keys_of_stories
+from pagecache.cards import cards_rendered
 
 
 def shared_part(
@@ -60,17 +59,17 @@ def story_list_part(
 
     def build() -> dict:
         page = paginate(request, stories)
-        html = cards_rendered(
+        cards = cards_rendered(
             request,
             lambda: render_to_string(
                 "includes/story_list.html", {"page": page, **options}, request
             ),
         )
         return {
-            "html": html,
+            "html": cards.html,
             "number": page.number,
-            "keys": cards_keys(page.object_list),
-            "page_keys": keys_of_stories(page.object_list),
+            "keys": cards.keys,
+            "page_keys": cards.page_keys,
         }
 
     return shared_part(request, name, keys, build, keep=first_page(request))

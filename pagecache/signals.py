@@ -87,8 +87,15 @@ def image_changed(sender, *, image_id, **kwargs):
     invalidate(keys.image(image_id))
 
 
-def coverage_changed(sender, *, story_id, **kwargs):
-    invalidate(keys.live(story_id))
+def coverage_changed(sender, *, story_id, badge=False, latest=False, **kwargs):
+    """The coverage's own pages always; with `badge`, every card of the story
+    and the schedule (pages live no longer than its start and end); with
+    `latest`, the feeds and sitemaps giving its latest update time."""
+    invalidate(
+        keys.live(story_id),
+        *((keys.story(story_id), keys.SCHEDULE) if badge else ()),
+        *((keys.FEEDS, keys.SITEMAPS) if latest else ()),
+    )
 
 
 def archive_changed(sender, *, newsletter_id, **kwargs):

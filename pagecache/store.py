@@ -36,6 +36,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.cache import is_reachable, on_recovery
@@ -240,28 +241,36 @@ def seconds_to_keep(until: datetime | None = None) -> int:
     return max(0, min(longest, int(remaining)))
 
 
-# Where the next go-live time comes from: the app that schedules stories
-# names it (articles/apps.py), so this module knows no app's models.
-def _nothing_scheduled() -> None:
-    return None
+# Where the next go-live time comes from: the apps whose pages change by
+# themselves at a known time name it (articles/apps.py: a scheduled story;
+# live/apps.py: coverage starting or ending), so this module knows no app's
+# models. Each source gives a query of at most one moment; all are read in
+# one query.
+_go_live_sources: list[Callable[[], QuerySet]] = []
 
 
-_go_live_source: Callable[[], datetime | None] = _nothing_scheduled
+def go_live_from(source: Callable[[], QuerySet]) -> None:
+    """Also take the next go-live time from `source`: no argument; a sliced
+    `values_list(..., flat=True)` query of the next moment, if any."""
+    if source not in _go_live_sources:
+        _go_live_sources.append(source)
 
 
-def go_live_from(source: Callable[[], datetime | None]) -> None:
-    """Take the next scheduled go-live time from `source` (no argument; the
-    moment, or None when nothing is scheduled)."""
-    global _go_live_source
-    _go_live_source = source
+def _soonest() -> datetime | None:
+    queries = [source() for source in _go_live_sources]
+    if not queries:
+        return None
+    first, *rest = queries
+    return min(first.union(*rest, all=True) if rest else first, default=None)
 
 
 def next_go_live() -> datetime | None:
-    """When the next scheduled story goes live; remembered until the schedule
-    changes (saving any story invalidates SCHEDULE)."""
+    """The soonest moment any source names; remembered until the schedule
+    changes (saving any story, starting or ending coverage invalidates
+    SCHEDULE)."""
     moment = cache.get(NEXT_GO_LIVE)
     if moment is None or (moment != _NO_GO_LIVE and moment <= timezone.now()):
-        moment = _go_live_source() or _NO_GO_LIVE
+        moment = _soonest() or _NO_GO_LIVE
         cache.set(NEXT_GO_LIVE, moment, settings.NEWSROOM_PAGE_CACHE_SECONDS)
     return None if moment == _NO_GO_LIVE else moment
 

@@ -8,7 +8,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from live.pages import coverage_of, entry_summary, live_page
+from live.pages import coverage_of, entry_image_url, entry_summary, live_page
 from pagecache import keys, store
 
 register = template.Library()
@@ -27,6 +27,12 @@ def _page(context, article) -> dict | None:
     if coverage is not None and not context.get("preview"):
         # The block appears when the coverage starts; the badge comes off
         # (and polling stops) when it ends.
+        if page is not None:
+            # The entries' pictures, their alt text and crops.
+            store.depends_on(
+                request,
+                *keys.many(keys.image, [entry.image_id for entry in page["shown"]]),
+            )
         if page is None:
             store.expires_at(request, coverage.starts_at)
         elif page["is_live"]:
@@ -71,6 +77,11 @@ def live_meta(context, article, structured_data: dict) -> SafeString:
                 "datePublished": entry.posted_at.isoformat(),
                 "dateModified": (entry.edited_at or entry.posted_at).isoformat(),
                 "articleBody": strip_tags(entry.body).strip(),
+                **(
+                    {"image": absolute(url)}
+                    if (url := entry_image_url(entry.image))
+                    else {}
+                ),
                 **(
                     {"author": {"@type": "Person", "name": entry.author_name}}
                     if entry.author_name

@@ -6,12 +6,14 @@ off the page shows the entries after a reload and pages back with plain
 links. Both pages fit a laptop's and a phone's width."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tests.e2e.admin_pages import admin_login, staff
+from tests.e2e.admin_pages import admin_login, choose_autocomplete, staff
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.journey_checks import assert_fits, keep_shots
 from tests.factories import ArticleFactory
-from tests.live.factories import LiveCoverageFactory, LiveEntryFactory
+from tests.live.factories import LiveCoverageFactory, LiveEntryFactory, library_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("roles")]
 
@@ -161,3 +163,72 @@ def test_without_javascript_the_live_page_works_by_reloading(browser, live_serve
     assert stream_texts(page)[0] == "Posted while the page was open."
     assert_fits(page, widths=(375, 1280))
     context.close()
+
+
+def test_the_headlines_show_the_live_badge_and_an_entry_shows_its_picture(
+    browser, live_server, screenshot
+):
+    shots = keep_shots(screenshot, SHOTS)
+    picture_desk = get_user_model().objects.create_superuser("pictures", "", "pw")
+    ArticleFactory.create_batch(3, published=True)
+    story = ArticleFactory(
+        published=True, headline="Storm surge reaches the harbour tonight"
+    )
+    coverage = LiveCoverageFactory(story=story)
+    LiveEntryFactory(coverage=coverage, body="<p>Sandbags arrive on the quay.</p>")
+    library_image(picture_desk, title="Quay at dawn", caption="Volunteers at dawn.")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    # The editor posts an entry with a picture picked from the library.
+    admin_login(page, "pictures", "pw")
+    page.goto(reverse("admin:live_livecoverage_desk", args=[story.pk]))
+    page.locator(EDITOR_BOX).click()
+    page.keyboard.type(
+        "Quay: volunteers fill sandbags along the whole seafront as the water "
+        "keeps rising past the old harbour wall."
+    )
+    choose_autocomplete(page, "id_image", "Quay at dawn")
+    assert_fits(page)
+    both_widths(page, "live-desk-picture")
+    page.click("button[name=action][value=post]")
+    page.locator(".messagelist .success", has_text="Entry posted.").wait_for()
+    entry = coverage.entries.first()
+    assert entry.image is not None and entry.image.title == "Quay at dawn"
+    assert not errors, errors
+
+    page.goto("/")
+    links = f"a[href='{story.get_absolute_url()}']"
+    card = page.locator("article.card", has=page.locator(links)).first
+    assert card.locator(".card__live").inner_text().strip().lower() == "live"
+    assert "volunteers fill sandbags" in card.locator(".card__latest").inner_text()
+    # Only the live story's cards (the lead, its section's list) carry it.
+    assert (
+        page.locator("article.card--live").count()
+        == page.locator(f"article.card:has({links})").count()
+    )
+    assert_fits(page)
+    shots(page, "live-journey-3-headlines")
+    both_widths(page, "live-cards-headlines")
+
+    page.goto(story.get_absolute_url() + f"#{entry.anchor}")
+    image = page.locator(f"#{entry.anchor} .live-entry__image img")
+    assert image.get_attribute("alt") == "Volunteers fill sandbags on the quay"
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert_fits(page)
+    both_widths(page, "live-entry-picture")
+    context.close()
+
+
+def both_widths(page, name: str) -> None:
+    """Screenshots at a laptop's and a phone's width, under test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = page.viewport_size["height"]
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=ARTIFACTS / f"{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": height})

@@ -29,3 +29,19 @@ class LiveEntryFactory(DjangoModelFactory):
             "The harbour wall is holding as the tide turns.</p>"
         )
     )
+
+
+def library_image(by, alt_text="Volunteers fill sandbags on the quay", **fields):
+    """A picture in the image library, cut into renditions (the immediate
+    task backend), as the live desk picks them."""
+    from images.imaging import check_and_clean
+    from images.services import image_create
+    from tests.images import picture_bytes
+
+    return image_create(
+        upload=check_and_clean("quay.jpg", picture_bytes((1600, 900))),
+        by=by,
+        title=fields.pop("title", "Quay"),
+        alt_text=alt_text,
+        **fields,
+    )

@@ -148,7 +148,9 @@ def test_a_new_entry_leaves_other_stories_cached(client, coverage, editor, chang
         other.story.get_absolute_url(),
         after(other.story),
         plain.get_absolute_url(),
-        "/",
+        # The story's card there shows its badge, not its latest entry (the
+        # headlines page's lead and top cards do: tests/live/test_cards.py).
+        coverage.story.section.get_absolute_url(),
     ]
     for url in urls:
         fetch(client, url)

@@ -44,9 +44,7 @@ def reader(client):
 
 
 def comment_actions(page: str, comment) -> str:
-    found = re.search(
-        rf'id="comment-{comment.pk}">(.*?)</article>', page, flags=re.S
-    )
+    found = re.search(rf'id="comment-{comment.pk}">(.*?)</article>', page, flags=re.S)
     assert found, f"comment {comment.pk} not on the page"
     return found.group(1)
 
