@@ -84,7 +84,7 @@ def stories(transactional_db):
 
 
 @pytest.fixture
-def editor_token(stories, issue, staff_editor):
+def editor_token(stories, roles, issue, staff_editor):
     """The staff endpoints are fuzzed as an editor, who may do everything,
     with a section a generated story may name."""
     SectionFactory(slug="local")

@@ -50,6 +50,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.images import picture_bytes
+from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 # --- Who is who ----------------------------------------------------------------
 
@@ -212,6 +213,24 @@ POLICY: dict[str, dict[str, dict[str, str]]] = {
         "open desk": DESK,
         "post": ONLY_EDITORS,
     },
+    # Webhooks: editors register endpoints (and rotate their secrets) and read
+    # the delivery log; deliveries are made only by the site, never by hand,
+    # and sent again only by editors.
+    "webhook endpoint": {
+        "list": ONLY_EDITORS,
+        "add": ONLY_EDITORS,
+        "read": ONLY_EDITORS,
+        "edit": ONLY_EDITORS,
+        "delete": ONLY_EDITORS,
+    },
+    "webhook delivery": {
+        "list": ONLY_EDITORS,
+        "add": NOBODY,
+        "read": ONLY_EDITORS,
+        "edit": NOBODY,
+        "delete": NOBODY,
+        "send again": ONLY_EDITORS,
+    },
     # The admin itself: every member of staff has the index, their own
     # password and the admin's scripts; "view on site" is a plain redirect.
     "admin": {"use": EVERY_STAFF, "nothing": NOBODY},
@@ -261,6 +280,8 @@ SUBJECTS = {
     "axes.accesslog": "login log",
     "axes.accessfailurelog": "login failure log",
     "api.apitoken": "API token",
+    "webhooks.webhookendpoint": "webhook endpoint",
+    "webhooks.webhookdelivery": "webhook delivery",
 }
 
 # The bulk actions of each list, and what each one does in POLICY's words.
@@ -278,6 +299,8 @@ ACTIONS = {
     "reader": {"unban": "moderate", "delete_selected": "delete"},
     "tag": {"merge_selected": "merge", "delete_selected": "delete"},
     "API token": {"revoke_selected": "edit", "delete_selected": "delete"},
+    "webhook endpoint": {"rotate_secret": "edit", "delete_selected": "delete"},
+    "webhook delivery": {"redeliver": "send again"},
     "login lockout": {
         "cleanup_expired_attempts": "delete",
         "delete_selected": "delete",
@@ -596,6 +619,7 @@ APP_SUBJECT = {
     "newsletters": "edition",  # journalists see its editions only
     "auth": "account",
     "django_tasks_database": "background job",
+    "webhooks": "webhook endpoint",
     "otp_totp": "two-factor device",
     "axes": "login lockout",
 }
@@ -820,6 +844,11 @@ EDITS = {
     "newsletters.suppression": {"email": ["changed@example.org"]},
     "newsletters.edition": {"subject": ["Rewritten edition"]},
     "api.apitoken": {"name": ["Renamed token"], "revoke": ["on"]},
+    "webhooks.webhookendpoint": {
+        "url": ["https://partner.example.org/changed"],
+        "events": ["story.published"],
+        "is_active": ["on"],
+    },
 }
 ADDS = {
     "articles.article": {
@@ -844,6 +873,11 @@ ADDS = {
         "password2": ["A-long-rogue-passphrase-1"],
     },
     "auth.group": {"name": ["Rogues"]},
+    "webhooks.webhookendpoint": {
+        "url": ["https://rogue.example.org/hook"],
+        "events": ["story.published"],
+        "is_active": ["on"],
+    },
 }
 
 # The POSTs of the addresses that act on one object (kind "object_pk").
@@ -911,6 +945,9 @@ def build_world() -> World:
     newsletter = Newsletter.objects.create(name="Morning Brief", slug="brief")
     edition = Edition.objects.create(newsletter=newsletter, subject="Harbour vote")
     EditionItem.objects.create(edition=edition, story=live, position=1)
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://partner.example.org/hook", events=["story.published"]
+    )
     objects = {
         "articles.section": section,
         "articles.author": own_author,
@@ -946,6 +983,13 @@ def build_world() -> World:
             user=users[EDITOR], name="Importer", prefix="0a1b2c3d", secret_hash="0" * 64
         ),
         "otp_totp.totpdevice": TOTPDevice.objects.create(user=root, name="phone"),
+        "webhooks.webhookendpoint": endpoint,
+        "webhooks.webhookdelivery": WebhookDelivery.objects.create(
+            endpoint=endpoint,
+            event="story.published",
+            payload={"id": "matrix", "event": "story.published", "data": {}},
+            status="failed",
+        ),
         "django_tasks_database.dbtaskresult": apps.get_model(
             "django_tasks_database", "DBTaskResult"
         ).objects.create(
@@ -1152,6 +1196,7 @@ SNAPSHOT_APPS = {
     "taggit",
     "axes",
     "newsletters",
+    "webhooks",
 }
 
 
@@ -1307,6 +1352,12 @@ BODIES_THAT_BITE = [
     ("admin:auth_user_add", ADMINISTRATOR, None, "auth_user"),
     ("admin:auth_group_delete", ADMINISTRATOR, None, "auth_group"),
     ("admin:api_apitoken_change", ADMINISTRATOR, None, "api_apitoken"),
+    (
+        "admin:webhooks_webhookendpoint_change",
+        EDITOR,
+        None,
+        "webhooks_webhookendpoint",
+    ),
     ("admin:axes_accessattempt_changelist", ADMINISTRATOR, None, "axes_accessattempt"),
     (
         "admin:otp_totp_totpdevice_delete",
