@@ -196,6 +196,7 @@ def main() -> None:
                     cwd=ROOT,
                     env=os.environ,
                     stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
                 )
                 for n in range(args.workers)
             ]
