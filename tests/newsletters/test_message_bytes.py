@@ -8,6 +8,7 @@ import email
 from email import policy
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core import signing
 
 from newsletters import sending
@@ -18,8 +19,9 @@ from newsletters.email import (
     edition_message,
     edition_render,
 )
-from newsletters.models import DeliveryStatus, SubscriptionStatus
+from newsletters.models import DeliveryStatus, EditionStatus, SubscriptionStatus
 from newsletters.services import PREFERENCES_SALT
+from tests.newsletters.conftest import _free_port
 from tests.newsletters.factories import (
     EditionFactory,
     EditionItemFactory,
@@ -118,3 +120,59 @@ def test_a_delivery_sent_again_keeps_its_message_id(edition, mailbox):
     first, second = mailbox.messages
     assert first["Message-ID"] == second["Message-ID"]
     assert first["Message-ID"] == delivery_message_id(edition, delivery.pk)
+
+
+class RefusingMailbox:
+    """Takes every message except to refused@example.org, which it refuses
+    for good (550), as a provider does for an address that does not exist."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == "refused@example.org":
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(parsed(envelope.content))
+        return "250 OK"
+
+
+def test_an_address_the_server_refuses_is_marked_failed_and_the_rest_sent(
+    edition, settings
+):
+    handler = RefusingMailbox()
+    server = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    server.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = server.hostname, server.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        for address in ["ana@example.org", "refused@example.org", "bo@example.org"]:
+            SubscriptionFactory(
+                newsletter=edition.newsletter,
+                email=address,
+                status=SubscriptionStatus.CONFIRMED,
+            )
+        sending.edition_send(edition)
+    finally:
+        server.stop()
+
+    assert sorted(m["To"] for m in handler.messages) == [
+        "ana@example.org",
+        "bo@example.org",
+    ]
+    refused = edition.deliveries.get(email="refused@example.org")
+    assert refused.status == DeliveryStatus.FAILED
+    assert refused.attempts == 1
+    assert "No such user" in refused.error
+    assert sending.delivery_counts(edition) == {
+        "queued": 0,
+        "sent": 2,
+        "failed": 1,
+        "bounced": 0,
+    }
+    edition.refresh_from_db()
+    assert edition.status == EditionStatus.SENT
