@@ -13,7 +13,7 @@ urlpatterns = [
     path("events/", views.provider_event, name="events"),
     # An API provider's event webhooks (django-anymail): bounces and
     # complaints reach signals.provider_tracking_event.
-    path("provider/", include("anymail.urls")),
+    path("provider/", include((views.provider_webhooks(), "anymail"))),
     path("<slug:slug>/archive/", views.archive, name="archive"),
     path("<slug:slug>/archive/<int:edition_id>/", views.edition_page, name="edition"),
 ]

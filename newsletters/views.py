@@ -2,9 +2,12 @@
 and the mail provider's events."""
 
 import json
+from functools import wraps
 
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -221,6 +224,35 @@ def provider_event(request):
     except ValueError:
         return JsonResponse({"error": "Not an email address."}, status=400)
     return JsonResponse({"ok": True})
+
+
+def _with_webhook_secret(view):
+    """Not found unless ANYMAIL["WEBHOOK_SECRET"] is set: without it anymail
+    takes events from anyone (with a warning), and anyone could stop a
+    reader's newsletters with a made-up bounce."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def provider_webhooks() -> list[URLPattern]:
+    """anymail's webhook URLs, each behind `_with_webhook_secret`."""
+    from anymail import urls
+
+    return [
+        URLPattern(
+            pattern.pattern,
+            _with_webhook_secret(pattern.callback),
+            pattern.default_args,
+            pattern.name,
+        )
+        for pattern in urls.urlpatterns
+    ]
 
 
 # --- The public archive ---------------------------------------------------------

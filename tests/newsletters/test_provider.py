@@ -228,3 +228,15 @@ def test_contradictory_or_hostile_email_settings_stop_the_start(env, says):
     error = settings_in(env)["error"]
     assert "ImproperlyConfigured" in error
     assert says in error
+
+
+def test_without_a_webhook_secret_the_providers_webhook_is_not_there(client, settings):
+    settings.ANYMAIL = {}
+    response = client.post(
+        "/newsletters/provider/postmark/tracking/",
+        postmark_bounce("reader@example.org"),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=basic_auth(WEBHOOK_SECRET),
+    )
+    assert response.status_code == 404
+    assert not Suppression.objects.exists()
