@@ -7,9 +7,14 @@ A batch sends its queued deliveries over one SMTP connection; each delivery
 is taken with SELECT … FOR UPDATE SKIP LOCKED, sent, and marked sent in the
 same small transaction, so a batch run again (a retry, or a worker killed
 mid-send) skips those already sent, and two runs of one batch at once never
-send the same delivery. A message lost between the provider accepting it and
-its delivery being marked (the worker killed in those microseconds) is the one
-window left; it is as narrow as the SMTP protocol allows.
+send the same delivery. A message the provider accepted whose delivery was
+not yet marked (the worker killed in that millisecond) is sent again by the
+retry: the one window left, as narrow as the SMTP protocol allows, and that
+copy carries the same Message-ID (email.delivery_message_id), which lets a
+provider or mailbox that deduplicates keep one.
+
+Over SMTP a batch builds and encodes its message once (email.MessageBytes)
+and sends each reader the same bytes with their address and links filled in.
 """
 
 import logging
