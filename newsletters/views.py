@@ -2,12 +2,11 @@
 and the mail provider's events."""
 
 import json
-from functools import wraps
+from functools import cache
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -226,33 +225,30 @@ def provider_event(request):
     return JsonResponse({"ok": True})
 
 
-def _with_webhook_secret(view):
-    """Not found unless ANYMAIL["WEBHOOK_SECRET"] is set: without it anymail
-    takes events from anyone (with a warning), and anyone could stop a
-    reader's newsletters with a made-up bounce."""
-
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return guarded
-
-
-def provider_webhooks() -> list[URLPattern]:
-    """anymail's webhook URLs, each behind `_with_webhook_secret`."""
+@cache
+def _provider_tracking_views() -> dict:
+    """anymail's event webhook view for each provider it knows, by name."""
     from anymail import urls
 
-    return [
-        URLPattern(
-            pattern.pattern,
-            _with_webhook_secret(pattern.callback),
-            pattern.default_args,
-            pattern.name,
-        )
+    suffix = "_tracking_webhook"
+    return {
+        pattern.name.removesuffix(suffix): pattern.callback
         for pattern in urls.urlpatterns
-    ]
+        if pattern.name.endswith(suffix)
+    }
+
+
+@csrf_exempt
+def provider_tracking(request, provider: str):
+    """An API provider's delivery events, parsed by anymail, whose tracking
+    signal reaches signals.provider_tracking_event. Not found unless
+    ANYMAIL["WEBHOOK_SECRET"] is set: without it anymail takes events from
+    anyone (with a warning), and anyone could stop a reader's newsletters
+    with a made-up bounce."""
+    view = _provider_tracking_views().get(provider)
+    if view is None or not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+        raise Http404
+    return view(request)
 
 
 # --- The public archive ---------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.core import mail
+from django.test import Client
 
 from newsletters import sending
 from newsletters.models import Subscription, SubscriptionStatus, Suppression
@@ -121,7 +122,9 @@ def basic_auth(secret: str) -> str:
     return "Basic " + base64.b64encode(secret.encode()).decode()
 
 
-def test_the_providers_real_webhook_stops_a_bounced_address(client, anymail_backend):
+def test_the_providers_real_webhook_stops_a_bounced_address(anymail_backend):
+    # As the provider calls it: no session, no CSRF token.
+    client = Client(enforce_csrf_checks=True)
     response = client.post(
         "/newsletters/provider/postmark/tracking/",
         postmark_bounce("Gone@Example.org"),
@@ -240,3 +243,27 @@ def test_without_a_webhook_secret_the_providers_webhook_is_not_there(client, set
     )
     assert response.status_code == 404
     assert not Suppression.objects.exists()
+
+
+@pytest.mark.parametrize("provider", ["nosuchprovider", "console", "test"])
+def test_a_provider_anymail_does_not_know_is_not_found(
+    client, anymail_backend, provider
+):
+    response = client.post(
+        f"/newsletters/provider/{provider}/tracking/",
+        postmark_bounce("reader@example.org"),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=basic_auth(WEBHOOK_SECRET),
+    )
+    assert response.status_code == 404
+    assert not Suppression.objects.exists()
+
+
+def test_inbound_mail_webhooks_are_not_offered(client, anymail_backend):
+    response = client.post(
+        "/newsletters/provider/postmark/inbound/",
+        b"{}",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=basic_auth(WEBHOOK_SECRET),
+    )
+    assert response.status_code == 404
