@@ -267,3 +267,34 @@ def test_inbound_mail_webhooks_are_not_offered(client, anymail_backend):
         HTTP_AUTHORIZATION=basic_auth(WEBHOOK_SECRET),
     )
     assert response.status_code == 404
+
+
+def test_a_provider_event_costs_the_same_few_queries_however_many_readers(
+    client, anymail_backend, django_assert_max_num_queries
+):
+    def bounce(email):
+        return client.post(
+            "/newsletters/provider/postmark/tracking/",
+            postmark_bounce(email),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=basic_auth(WEBHOOK_SECRET),
+        )
+
+    with django_assert_max_num_queries(
+        4
+    ):  # get_or_create: select, savepoint, insert, release
+        assert bounce("first@example.org").status_code == 200
+    brief = NewsletterFactory()
+    for n in range(30):
+        SubscriptionFactory(newsletter=brief, email=f"reader{n}@example.org")
+        Suppression.objects.create(email=f"gone{n}@example.org", reason="bounce")
+    with django_assert_max_num_queries(
+        4
+    ):  # get_or_create: select, savepoint, insert, release
+        assert bounce("second@example.org").status_code == 200
+    assert (
+        Suppression.objects.filter(
+            email__in=["first@example.org", "second@example.org"]
+        ).count()
+        == 2
+    )
