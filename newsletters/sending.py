@@ -25,7 +25,8 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import connection, transaction
+from django.db import connection as database
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -280,7 +281,7 @@ _MARK = (
 
 def _send_one(pk: int, send) -> int:
     failure = None
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), database.cursor() as cursor:
         cursor.execute(_TAKE, [pk, DeliveryStatus.QUEUED.value])
         row = cursor.fetchone()
         if row is None:  # sent by an earlier run, or being sent by another
