@@ -112,6 +112,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
     from articles.models import Article, Section, Status
     from newsletters import sending
@@ -231,6 +232,10 @@ def main() -> None:
     finally:
         if sink is not None:
             sink.stop()
+        DBTaskResult.objects.filter(
+            task_path="newsletters.tasks.send_edition_batch",
+            args_kwargs__kwargs__edition_id=edition.pk,
+        ).delete()
         edition.deliveries.all().delete()
         edition.items.all().delete()
         edition.delete()
