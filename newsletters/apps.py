@@ -19,3 +19,7 @@ class NewslettersConfig(AppConfig):
         accounts_signals.reader_closing.connect(
             signals.reader_closing, dispatch_uid=uid
         )
+        # Bounces and complaints an API provider reports (django-anymail).
+        from anymail.signals import tracking
+
+        tracking.connect(signals.provider_tracking_event, dispatch_uid=uid)

@@ -5,17 +5,26 @@ remote fonts or scripts, and the one-click unsubscribe headers."""
 import html
 import re
 from dataclasses import dataclass, field
+from email.utils import formatdate
+from urllib.parse import quote
 
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import sanitize_address
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 from newsletters.models import Edition
-from newsletters.services import preferences_url, unsubscribe_headers, unsubscribe_url
+from newsletters.services import (
+    links_for_token,
+    preferences_token,
+    preferences_url,
+    unsubscribe_headers,
+    unsubscribe_url,
+)
 
 # A paragraph of the stored (already sanitised) body that opens with a bold
 # lead-in: <p><strong class="lead-in">Why it matters:</strong> …</p>
@@ -128,12 +137,21 @@ def edition_bodies(
     return edition_render(edition, items).bodies(email)
 
 
+def delivery_message_id(edition: Edition, delivery_id: int) -> str:
+    """The same Message-ID every time one delivery is sent (a retry after a
+    worker died between the provider taking it and it being marked sent):
+    mail systems that see it twice may keep one copy."""
+    domain = edition.newsletter.from_address.rpartition("@")[2]
+    return f"<newsletter-{edition.pk}.delivery-{delivery_id}@{domain}>"
+
+
 def edition_message(
     edition: Edition,
     items: list[EmailItem] | RenderedEdition,
     email: str,
     *,
     connection=None,
+    delivery_id: int | None = None,
 ) -> EmailMultiAlternatives:
     """The message to `email`; `items` may be the edition already rendered
     (`edition_render`), as a batch does once for all its messages."""
@@ -141,13 +159,89 @@ def edition_message(
         items if isinstance(items, RenderedEdition) else edition_render(edition, items)
     )
     text, page = rendered.bodies(email)
+    headers = unsubscribe_headers(email)
+    if delivery_id is not None:
+        headers["Message-ID"] = delivery_message_id(edition, delivery_id)
+    return _message(edition, text, page, email, headers, connection)
+
+
+def _message(edition, text, page, email, headers, connection=None):
     message = EmailMultiAlternatives(
         subject=edition.subject,
         body=text,
         from_email=edition.newsletter.from_address,
         to=[email],
-        headers=unsubscribe_headers(email),
+        headers=headers,
         connection=connection,
     )
     message.attach_alternative(page, "text/html")
     return message
+
+
+# Stand-ins for what else differs from one copy to the next, in the whole
+# message built once per batch (`MessageBytes`).
+ADDRESS_SLOT = "newsroom-address-slot@slot.invalid"
+MESSAGE_ID_SLOT = "<newsroom-message-id-slot@slot.invalid>"
+DATE_SLOT = "newsroom-date-slot"
+TOKEN_SLOT = "newsroom-token-slot"
+
+
+class MessageBytes:
+    """The edition's whole message (headers, both parts) built and encoded by
+    Django once, with slots for each reader's address, links, Message-ID and
+    date, so a batch's copies are the same bytes with those filled in,
+    instead of a MIME message built and encoded per reader.
+
+    Only when it is safe: `usable` is False when a part had to be
+    quoted-printable or base64 encoded (a line over 998 characters), where a
+    slot may be split or a line's length matters; the caller then builds each
+    message (`edition_message`)."""
+
+    def __init__(self, rendered: RenderedEdition):
+        edition = rendered.edition
+        headers = unsubscribe_headers(ADDRESS_SLOT, url=UNSUBSCRIBE_SLOT) | {
+            "Message-ID": MESSAGE_ID_SLOT,
+            "Date": DATE_SLOT,
+        }
+        message = _message(edition, rendered.text, rendered.page, ADDRESS_SLOT, headers)
+        encoding = message.encoding or settings.DEFAULT_CHARSET
+        self.from_email = sanitize_address(message.from_email, encoding)
+        self.template = message.message().as_bytes(linesep="\r\n")
+        self.edition = edition
+        # The links with a slot for the signed token: reversed once.
+        self.preferences_url, self.unsubscribe_url = links_for_token(TOKEN_SLOT)
+        expected = {
+            UNSUBSCRIBE_SLOT: rendered.text.count(UNSUBSCRIBE_SLOT)
+            + rendered.page.count(UNSUBSCRIBE_SLOT)
+            + 1,
+            PREFERENCES_SLOT: rendered.text.count(PREFERENCES_SLOT)
+            + rendered.page.count(PREFERENCES_SLOT),
+            quote(ADDRESS_SLOT): 1,
+            MESSAGE_ID_SLOT: 1,
+            DATE_SLOT: 1,
+        }
+        self.usable = (
+            b"Content-Transfer-Encoding: quoted-printable" not in self.template
+            and b"Content-Transfer-Encoding: base64" not in self.template
+            and all(
+                self.template.count(slot.encode()) == count
+                for slot, count in expected.items()
+            )
+        )
+
+    def for_reader(self, email: str, delivery_id: int) -> bytes:
+        """The message to `email` (already normalised: ASCII only)."""
+        token = preferences_token(email)
+        preferences = self.preferences_url.replace(TOKEN_SLOT, token)
+        unsubscribe = self.unsubscribe_url.replace(TOKEN_SLOT, token)
+        raw = self.template
+        for slot, value in (
+            (UNSUBSCRIBE_SLOT, unsubscribe),
+            (PREFERENCES_SLOT, preferences),
+            (quote(ADDRESS_SLOT), quote(f"{email}")),
+            (ADDRESS_SLOT, email),
+            (MESSAGE_ID_SLOT, delivery_message_id(self.edition, delivery_id)),
+            (DATE_SLOT, formatdate(localtime=settings.EMAIL_USE_LOCALTIME)),
+        ):
+            raw = raw.replace(slot.encode(), value.encode())
+        return raw

@@ -103,13 +103,24 @@ def unsubscribe_url(email: str) -> str:
     return _site_url("newsletters:unsubscribe", preferences_token(email))
 
 
-def unsubscribe_headers(email: str) -> dict[str, str]:
+def links_for_token(token: str) -> tuple[str, str]:
+    """(preferences, unsubscribe) links carrying `token`
+    (`preferences_token`)."""
+    return (
+        _site_url("newsletters:preferences", token),
+        _site_url("newsletters:unsubscribe", token),
+    )
+
+
+def unsubscribe_headers(email: str, *, url: str | None = None) -> dict[str, str]:
     """The RFC 8058 one-click unsubscribe headers for a mail to `email`: mail
-    programs show an "Unsubscribe" button that POSTs to the link."""
+    programs show an "Unsubscribe" button that POSTs to the link (`url`, or
+    the address's own unsubscribe link)."""
     mailto = settings.NEWSROOM_NEWSLETTER_UNSUBSCRIBE_EMAIL
     mailto += "?subject=" + quote(f"unsubscribe {email}")
+    url = unsubscribe_url(email) if url is None else url
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(email)}>, <mailto:{mailto}>",
+        "List-Unsubscribe": f"<{url}>, <mailto:{mailto}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 

@@ -2,8 +2,10 @@
 and the mail provider's events."""
 
 import json
+from functools import cache
 
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -221,6 +223,32 @@ def provider_event(request):
     except ValueError:
         return JsonResponse({"error": "Not an email address."}, status=400)
     return JsonResponse({"ok": True})
+
+
+@cache
+def _provider_tracking_views() -> dict:
+    """anymail's event webhook view for each provider it knows, by name."""
+    from anymail import urls
+
+    suffix = "_tracking_webhook"
+    return {
+        pattern.name.removesuffix(suffix): pattern.callback
+        for pattern in urls.urlpatterns
+        if pattern.name.endswith(suffix)
+    }
+
+
+@csrf_exempt
+def provider_tracking(request, provider: str):
+    """An API provider's delivery events, parsed by anymail, whose tracking
+    signal reaches signals.provider_tracking_event. Not found unless
+    ANYMAIL["WEBHOOK_SECRET"] is set: without it anymail takes events from
+    anyone (with a warning), and anyone could stop a reader's newsletters
+    with a made-up bounce."""
+    view = _provider_tracking_views().get(provider)
+    if view is None or not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+        raise Http404
+    return view(request)
 
 
 # --- The public archive ---------------------------------------------------------

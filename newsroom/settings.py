@@ -512,17 +512,45 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "articles:headlines"
 LOGOUT_REDIRECT_URL = "articles:headlines"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "news@cupure.example")
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if os.environ.get("DJANGO_EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
-)
+# Sending goes through Django's email API, so any provider works: SMTP by
+# default (the DJANGO_EMAIL_* variables), or an API provider through
+# django-anymail by setting NEWSROOM_EMAIL_PROVIDER (mailgun, postmark,
+# sendgrid, amazon_ses, brevo, resend, …: a module of anymail.backends). Every
+# ANYMAIL_<NAME> variable becomes ANYMAIL["<NAME>"]: ANYMAIL_MAILGUN_API_KEY,
+# ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_WEBHOOK_SECRET (the user:password
+# the provider's event webhook, /newsletters/provider/<provider>/tracking/,
+# must send), … (https://anymail.dev/en/stable/esps/).
+NEWSROOM_EMAIL_PROVIDER = os.environ.get("NEWSROOM_EMAIL_PROVIDER", "").strip()
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+if NEWSROOM_EMAIL_PROVIDER:
+    if not NEWSROOM_EMAIL_PROVIDER.isidentifier():
+        raise ImproperlyConfigured(
+            f"NEWSROOM_EMAIL_PROVIDER={NEWSROOM_EMAIL_PROVIDER!r} is not a provider "
+            "name such as mailgun, postmark, sendgrid or amazon_ses."
+        )
+    _EMAIL_BACKEND_DEFAULT = f"anymail.backends.{NEWSROOM_EMAIL_PROVIDER}.EmailBackend"
+elif os.environ.get("DJANGO_EMAIL_HOST"):
+    _EMAIL_BACKEND_DEFAULT = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    _EMAIL_BACKEND_DEFAULT = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", _EMAIL_BACKEND_DEFAULT)
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+# Implicit TLS (port 465) or STARTTLS (587): one of them, never both.
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured(
+        "Set DJANGO_EMAIL_USE_SSL (port 465) or DJANGO_EMAIL_USE_TLS (587), not both."
+    )
+# Seconds before a silent SMTP server counts as down (the batch is retried).
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30")) or None
 
 # --- Newsletters ---------------------------------------------------------------------
 # How long a sign-up's confirmation link works.

@@ -128,21 +128,21 @@ def test_a_batch_cut_off_by_the_provider_is_retried_and_finishes(
     retried (immediate backend: at once) and sends only those left."""
     settings.NEWSROOM_NEWSLETTER_BATCH_SIZE = 100
     subscribers(edition.newsletter, 12)
-    real_send = sending.edition_message
+    real_sender = sending._sender
     calls = {"n": 0}
 
-    def flaky(*args, **kwargs):
-        message = real_send(*args, **kwargs)
-        calls["n"] += 1
-        if calls["n"] == 6:
+    def flaky_sender(*args, **kwargs):
+        send = real_sender(*args, **kwargs)
 
-            def hang_up(*a, **k):
+        def flaky(delivery):
+            calls["n"] += 1
+            if calls["n"] == 6:
                 raise ConnectionResetError("the provider hung up")
+            return send(delivery)
 
-            message.send = hang_up
-        return message
+        return flaky
 
-    monkeypatch.setattr(sending, "edition_message", flaky)
+    monkeypatch.setattr(sending, "_sender", flaky_sender)
 
     sending.edition_send(edition)  # the run fails, the retry finishes
 

@@ -356,6 +356,7 @@ PUBLIC_NAMES = {
     "newsletters:preferences",
     "newsletters:unsubscribe",
     "newsletters:events",
+    "newsletters:provider_tracking",  # behind anymail's secret (tests/newsletters)
     # The public archive: sent editions only (tests/newsletters/test_archive.py).
     "newsletters:archive",
     "newsletters:edition",
