@@ -2,7 +2,7 @@
 live/signals.py's `coverage_changed`. Connected from LiveConfig.ready()."""
 
 from django.db.models import Case, F, When
-from django.db.models.functions import Least
+from django.db.models.functions import Coalesce, Least
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -47,11 +47,11 @@ def next_start_or_end():
     it, so no cached page or card outlives that moment (registered in
     apps.py; pagecache reads it with the other apps' in one query)."""
     now = timezone.now()
-    # PostgreSQL's LEAST skips NULLs: the sooner of the two still to come.
-    moment = Least(
-        Case(When(starts_at__gt=now, then=F("starts_at"))),
-        Case(When(ends_at__gt=now, then=F("ends_at"))),
-    )
+    # The sooner of the two still to come. PostgreSQL's LEAST skips NULLs,
+    # SQLite's MIN(a, b) is NULL if either is: each is coalesced with the other.
+    start = Case(When(starts_at__gt=now, then=F("starts_at")))
+    end = Case(When(ends_at__gt=now, then=F("ends_at")))
+    moment = Least(Coalesce(start, end), Coalesce(end, start))
     return (
         LiveCoverage.objects.annotate(moment=moment)
         .filter(moment__isnull=False)

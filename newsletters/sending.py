@@ -269,10 +269,9 @@ def _sender(edition, items, connection):
 # The two statements each delivery makes, written out once: the ORM would
 # build and compile the same two queries again for every one of 100,000.
 _TABLE = Delivery._meta.db_table
-_TAKE = (
-    f"SELECT email, attempts FROM {_TABLE} WHERE id = %s AND status = %s "
-    "FOR UPDATE SKIP LOCKED"
-)
+_TAKE = f"SELECT email, attempts FROM {_TABLE} WHERE id = %s AND status = %s"
+# SQLite has no row locks: its one writer at a time does the same.
+_LOCK = " FOR UPDATE SKIP LOCKED"
 _MARK = (
     f"UPDATE {_TABLE} SET status = %s, attempts = %s, sent_at = %s, error = %s "
     "WHERE id = %s"
@@ -282,7 +281,10 @@ _MARK = (
 def _send_one(pk: int, send) -> int:
     failure = None
     with transaction.atomic(), database.cursor() as cursor:
-        cursor.execute(_TAKE, [pk, DeliveryStatus.QUEUED.value])
+        take = _TAKE
+        if database.features.has_select_for_update_skip_locked:
+            take += _LOCK
+        cursor.execute(take, [pk, DeliveryStatus.QUEUED.value])
         row = cursor.fetchone()
         if row is None:  # sent by an earlier run, or being sent by another
             return 0
@@ -300,7 +302,14 @@ def _send_one(pk: int, send) -> int:
             sent = 1
         status, sent_at, error_text = mark
         cursor.execute(
-            _MARK, [status.value, delivery.attempts, sent_at, error_text, pk]
+            _MARK,
+            [
+                status.value,
+                delivery.attempts,
+                database.ops.adapt_datetimefield_value(sent_at),
+                error_text,
+                pk,
+            ],
         )
         if failure is None:
             return sent

@@ -31,13 +31,14 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from core.cache import is_reachable, on_recovery
 from pagecache import tasks
@@ -257,11 +258,28 @@ def go_live_from(source: Callable[[], QuerySet]) -> None:
 
 
 def _soonest() -> datetime | None:
+    """The soonest moment of every source, in one query: each source's is a
+    scalar subquery (a UNION of sliced queries is one SQLite refuses)."""
     queries = [source() for source in _go_live_sources]
     if not queries:
         return None
-    first, *rest = queries
-    return min(first.union(*rest, all=True) if rest else first, default=None)
+    if len(queries) == 1:
+        return min(queries[0], default=None)
+    compiled = [query.query.sql_with_params() for query in queries]
+    sql = "SELECT " + ", ".join(f"({part})" for part, _ in compiled)
+    with connections[queries[0].db].cursor() as cursor:
+        cursor.execute(sql, [param for _, params in compiled for param in params])
+        row = cursor.fetchone()
+    return min((_moment(value) for value in row if value is not None), default=None)
+
+
+def _moment(value) -> datetime:
+    """A time as the database cursor gave it: SQLite's is text, in UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def next_go_live() -> datetime | None:
