@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 
-from comments.models import Comment
+from comments.models import Comment, CommentStatus
 from comments.services import comments_mode
 
 ORDERS = {"oldest": ("created_at", "pk"), "newest": ("-created_at", "-pk")}
@@ -59,7 +59,7 @@ class KeptComment:
 
     @property
     def is_deleted(self) -> bool:
-        return self.status == "deleted"
+        return self.status == CommentStatus.DELETED
 
     @classmethod
     def of(cls, comment: Comment) -> "KeptComment":

@@ -212,3 +212,17 @@ class NewsroomTabularInline(SafeAutocompleteMixin, admin.TabularInline):
 
 class NewsroomStackedInline(SafeAutocompleteMixin, admin.StackedInline):
     pass
+
+
+class ReadOnlyAdmin(NewsroomModelAdmin):
+    """A list the newsroom reads and never edits by hand: what readers chose,
+    what the site did (deliveries), what a service starts."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.models import Article
-from core.changelist import NewsroomModelAdmin
+from core.changelist import ReadOnlyAdmin
 from live import services
 from live.forms import DeskActionForm, EntryEditForm, EntryForm, OlderForm
 from live.models import LiveCoverage
@@ -23,7 +23,9 @@ DESK_PAGE_SIZE = 20
 
 
 @admin.register(LiveCoverage)
-class LiveCoverageAdmin(NewsroomModelAdmin):
+class LiveCoverageAdmin(ReadOnlyAdmin):
+    # Coverage starts, ends and changes from the story's live desk, through
+    # the services.
     list_display = [
         "story",
         "starts_at",
@@ -47,16 +49,6 @@ class LiveCoverageAdmin(NewsroomModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', desk_url(coverage.story_id), _("Open")
         )
-
-    def has_add_permission(self, request):
-        # Coverage starts from the story's live desk, through the service.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

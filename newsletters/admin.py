@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles.views import front_page_stories
-from core.changelist import NewsroomModelAdmin, NewsroomTabularInline
+from core.changelist import NewsroomModelAdmin, NewsroomTabularInline, ReadOnlyAdmin
 from newsletters import sending
 from newsletters.email import edition_bodies, edition_items
 from newsletters.models import (
@@ -74,19 +74,6 @@ class NewsletterAdmin(NewsroomModelAdmin):
     @admin.display(description=_("waiting for confirmation"), ordering="pending")
     def pending_count(self, obj):
         return obj.pending
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(NewsroomModelAdmin):
-    """Readers' own choices: the newsroom looks, the readers change them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

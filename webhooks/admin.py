@@ -1,17 +1,12 @@
-import ipaddress
-import re
-from urllib.parse import urlsplit
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.changelist import NewsroomModelAdmin
+from core.changelist import NewsroomModelAdmin, ReadOnlyAdmin
 from webhooks import outbound
 from webhooks.models import Event, WebhookDelivery, WebhookEndpoint
 from webhooks.services import (
@@ -20,51 +15,6 @@ from webhooks.services import (
     endpoint_enable,
     endpoint_secret_rotate,
 )
-
-# The forms of IPv4 address resolvers still accept: 2130706433, 0177.0.0.1,
-# 0x7f.1. Only the usual dotted form is taken.
-_NUMERIC_HOST = re.compile(
-    r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}", re.IGNORECASE
-)
-_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_DOTTED_QUAD = re.compile(rf"{_OCTET}(\.{_OCTET}){{3}}")
-
-
-def endpoint_url_problem(url: str) -> str | None:
-    """What an editor should fix in an endpoint's address, or None. The
-    real check is made on every send (webhooks/outbound.py); this one
-    catches mistakes and obvious attempts before they are saved."""
-    reason = outbound.url_refusal(url)
-    if reason:
-        return reason
-    parts = urlsplit(url)
-    host = parts.hostname.rstrip(".")
-    if _NUMERIC_HOST.fullmatch(host) and not _DOTTED_QUAD.fullmatch(host):
-        return _(
-            "Write an IP address as four decimal numbers (like 203.0.113.7), "
-            "or better, use a host name."
-        )
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        address = None
-    port = parts.port or outbound.DEFAULT_PORTS[parts.scheme]
-    if address is not None and not outbound.host_is_allowed_private(host, port):
-        reason = outbound.address_refusal(address)
-        if reason:
-            return reason
-    if address is not None and address in outbound.METADATA_ADDRESSES:
-        return outbound.address_refusal(address)
-    local = host in {"localhost", "localhost.localdomain"} or host.endswith(
-        ".localhost"
-    )
-    if local and not outbound.host_is_allowed_private(host, port):
-        return _("localhost is this server, not a receiver on the internet.")
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except ValidationError:
-        return _("This is not a valid web address.")
-    return None
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -90,7 +40,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
     def clean_url(self):
         url = self.cleaned_data["url"].strip()
-        problem = endpoint_url_problem(url)
+        problem = outbound.endpoint_url_problem(url)
         if problem:
             raise ValidationError(problem)
         return url
@@ -213,7 +163,7 @@ class WebhookEndpointAdmin(NewsroomModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(NewsroomModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "endpoint",
@@ -246,15 +196,6 @@ class WebhookDeliveryAdmin(NewsroomModelAdmin):
         "payload",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_redeliver_permission(self, request):
         return request.user.has_perm(MANAGE_PERMISSION)

@@ -25,11 +25,6 @@ class WebhookEndpointQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
-    def subscribed_to(self, event: str) -> list["WebhookEndpoint"]:
-        """The active endpoints that want `event`. A site has a handful, so
-        they are picked here: JSON containment is not a lookup SQLite has."""
-        return [endpoint for endpoint in self.active() if event in endpoint.events]
-
 
 class WebhookEndpoint(models.Model):
     url = models.URLField(

@@ -18,6 +18,7 @@ internal services. So every request, and every redirect it follows:
 """
 
 import ipaddress
+import re
 import socket
 import time
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
@@ -329,3 +332,49 @@ def post(url: str, *, body: bytes, headers: dict[str, str]) -> Response:
             answer.close()
             session.close()
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# The forms of IPv4 address resolvers still accept: 2130706433, 0177.0.0.1,
+# 0x7f.1. Only the usual dotted form is taken.
+_NUMERIC_HOST = re.compile(
+    r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}", re.IGNORECASE
+)
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_DOTTED_QUAD = re.compile(rf"{_OCTET}(\.{_OCTET}){{3}}")
+
+
+def endpoint_url_problem(url: str) -> str | None:
+    """What an editor should fix in an endpoint's address, or None. The
+    real check is made on every send (webhooks/py); this one
+    catches mistakes and obvious attempts before they are saved."""
+    reason = url_refusal(url)
+    if reason:
+        return reason
+    parts = urlsplit(url)
+    host = parts.hostname.rstrip(".")
+    if _NUMERIC_HOST.fullmatch(host) and not _DOTTED_QUAD.fullmatch(host):
+        return _(
+            "Write an IP address as four decimal numbers (like 203.0.113.7), "
+            "or better, use a host name."
+        )
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    if address is not None and not host_is_allowed_private(host, port):
+        reason = address_refusal(address)
+        if reason:
+            return reason
+    if address is not None and address in METADATA_ADDRESSES:
+        return address_refusal(address)
+    local = host in {"localhost", "localhost.localdomain"} or host.endswith(
+        ".localhost"
+    )
+    if local and not host_is_allowed_private(host, port):
+        return _("localhost is this server, not a receiver on the internet.")
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return _("This is not a valid web address.")
+    return None

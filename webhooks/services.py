@@ -139,11 +139,11 @@ def webhook_events_queue(*, events: list[tuple[tuple[str, int], dict]]) -> int:
     how many. `events` holds ((event, key), details) pairs, from
     webhooks/events.py."""
     queued = 0
-    endpoints_for: dict[str, list[WebhookEndpoint]] = {}
+    # A site has a handful of endpoints: read once, picked per event here
+    # (JSON containment is not a lookup SQLite has).
+    active = list(WebhookEndpoint.objects.active()) if events else []
     for (event, key), details in events:
-        if event not in endpoints_for:
-            endpoints_for[event] = list(WebhookEndpoint.objects.subscribed_to(event))
-        endpoints = endpoints_for[event]
+        endpoints = [endpoint for endpoint in active if event in endpoint.events]
         if not endpoints:
             continue
         found = event_data(event, key, details)
