@@ -21,13 +21,13 @@ class WebhookEndpointForm(forms.ModelForm):
     # A plain text field: forms.URLField would add "http://" to what was
     # typed and answer every mistake with the same message.
     url = forms.CharField(
-        label=gettext_lazy("address"),
+        label=gettext_lazy("Address"),
         max_length=500,
         help_text=WebhookEndpoint._meta.get_field("url").help_text,
         widget=forms.URLInput(attrs={"size": 80}),
     )
     events = forms.MultipleChoiceField(
-        label=gettext_lazy("events"),
+        label=gettext_lazy("Events"),
         choices=Event.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=WebhookEndpoint._meta.get_field("events").help_text,

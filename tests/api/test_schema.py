@@ -8,6 +8,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -131,8 +132,16 @@ def _fuzz(operation, mode, checks, base_url, headers=None):
         suppress_health_check=list(HealthCheck),
     )
     def fuzz(case):
+        sent = headers
+        header = (
+            case.meta.components.get(ParameterLocation.HEADER) if case.meta else None
+        )
+        if header is not None and header.mode == schemathesis.GenerationMode.NEGATIVE:
+            # The case is about the headers themselves (a missing or broken
+            # Authorization): sent as generated, it must be refused (401).
+            sent = None
         case.call_and_validate(
-            base_url=base_url, session=session, checks=checks, headers=headers
+            base_url=base_url, session=session, checks=checks, headers=sent
         )
 
     try:

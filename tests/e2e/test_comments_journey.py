@@ -85,7 +85,10 @@ def test_reader_comment_is_moderated_then_replied_to_and_reported(
     other.goto(url)
     target = other.locator(f"#comment-{comment.pk}")
     assert "Good news for the island schools" in target.inner_text()
+    # The page's one reply form waits out of sight until a Reply is opened.
+    assert not other.locator("#reply-form").is_visible()
     target.locator("summary", has_text="Reply").click()
+    assert other.locator("#reply-form").is_visible()
     target.locator("textarea[name=body]").fill("Agreed, and the clinics too.")
     assert target.locator("label[for=reply-body]").inner_text() == (
         "Reply to Marta from Tessmund"
