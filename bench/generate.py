@@ -34,6 +34,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from core.text import skeleton  # noqa: E402
+from live.models import LiveCoverage  # noqa: E402
 
 WORDS = [
     "harbour",
@@ -441,8 +442,15 @@ def main() -> None:
     (coverage_id,) = next_ids("live_livecoverage", 1)
     copy(
         "live_livecoverage",
-        ["id", "story_id", "starts_at", "journalists_may_post", "created_at"],
-        [(coverage_id, live_story, started_at, True, started_at)],
+        [
+            "id",
+            "story_id",
+            "starts_at",
+            "journalists_may_post",
+            "created_at",
+            "latest_entry_text",
+        ],
+        [(coverage_id, live_story, started_at, True, started_at, "")],
     )
     copy(
         "live_liveentry",
@@ -459,6 +467,8 @@ def main() -> None:
             for n in range(args.live_entries)
         ),
     )
+    # What the cards show of it: the newest entry's time and first line.
+    LiveCoverage.objects.get(pk=coverage_id).note_latest_entry()
     step(f"live coverage with {args.live_entries:,} entries")
 
     with connection.cursor() as cursor:

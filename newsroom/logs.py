@@ -80,6 +80,8 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = current
+            if not logger.isEnabledFor(logging.INFO):
+                return response
             # Only a user the request already loaded: loading one here could
             # hit a database that is down.
             user = getattr(request, "_cached_user", None)

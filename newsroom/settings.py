@@ -93,17 +93,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of the request carries its id.
     "newsroom.logs.RequestIdMiddleware",
+    # HTTPS redirect and HSTS for every answer, page-cache hits included.
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "newsroom.security.PermissionsPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    # ETags and 304s for every page; runs after the cache headers are set.
+    # ETags and 304s for every page; a kept page brings its ETag with it.
     "django.middleware.http.ConditionalGetMiddleware",
     # Counts content API requests, cache hits included (api/throttle.py).
     "api.throttle.ApiRateLimitMiddleware",
-    # A page-cache hit answers here, before the session, user and everything
-    # that only matters for a page being built (pagecache/middleware.py).
+    # A page-cache hit answers here with the headers the middlewares below
+    # gave the page when it was built (CSP, Permissions-Policy, Vary, ...),
+    # before the session, user and everything that only matters for a page
+    # being built (pagecache/middleware.py).
     "pagecache.middleware.PageCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "newsroom.security.PermissionsPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,20 +1,28 @@
 """The two middlewares of the page cache: whole anonymous pages kept in the
 shared cache, and the Cache-Control a CDN in front reads.
 
-PageCacheMiddleware sits early (just inside the security headers, CSP and
+PageCacheMiddleware sits early (just inside the HTTPS redirect and
 ConditionalGet): it decides from the request alone whether a page may come
 from the cache, so a hit loads no session and no user and skips every
 middleware that only matters for a page being built. What it keeps are the
-headers as the inner middlewares left them (Vary, Cache-Control, X-Frame-
-Options, Content-Language), so a hit answers with exactly those."""
+headers as the inner middlewares left them (CSP, Permissions-Policy, Vary,
+Cache-Control, X-Frame-Options, Content-Language) and the page's ETag, so a
+hit answers with exactly those, and ConditionalGet compares the ETag without
+hashing the page again. A page that used a CSP nonce is never kept: a nonce
+is for one answer only."""
 
 import hashlib
 import logging
+import time
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
 
 from pagecache.keys import SITE_KEYS
 from pagecache.store import (
@@ -31,6 +39,10 @@ logger = logging.getLogger(__name__)
 PROBES = ("/healthz", "/readyz")
 # Never cached, so never looked up.
 PERSONAL_PATHS = ("/admin/", "/accounts/")
+# A page built without surrogate keys can never be kept: its address is not
+# looked up again in this process for a while (at most this many addresses).
+UNKEPT_SECONDS = 60
+UNKEPT_MAX = 1000
 
 
 class PageCacheMiddleware:
@@ -40,11 +52,21 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Files: served by whitenoise (below) or the web server, never kept.
+        self.files = tuple(
+            prefix
+            for prefix in (settings.STATIC_URL, settings.MEDIA_URL)
+            if prefix and prefix.startswith("/")
+        )
+        # Cache key: until when a page without keys is not looked up.
+        self.unkept: dict[str, float] = {}
 
     def __call__(self, request):
-        if not self._may_use(request):
+        if not self._may_use(request) or request.path.startswith(self.files):
             return self.get_response(request)
         cache_key = self._key(request)
+        if self.unkept.get(cache_key, 0.0) > time.monotonic():
+            return self.get_response(request)
         try:
             entry, generation = _lookup(cache_key)
         except CACHE_ERRORS:
@@ -54,7 +76,10 @@ class PageCacheMiddleware:
             return self._answer(entry, hit=True)
         response = self.get_response(request)
         keys = getattr(request, "surrogate_keys", None)
+        if not keys and response.status_code == 200:
+            self._note_unkept(cache_key)
         if keys and self._may_keep(request, response):
+            set_response_etag(response)
             keys = keys | set(SITE_KEYS)
             timeout = seconds_to_keep(getattr(request, "cache_expires", None))
             entry = {
@@ -71,6 +96,11 @@ class PageCacheMiddleware:
             response["Surrogate-Key"] = " ".join(sorted(keys))
         response["X-Cache"] = "MISS"
         return response
+
+    def _note_unkept(self, cache_key: str) -> None:
+        if len(self.unkept) >= UNKEPT_MAX:
+            self.unkept.clear()
+        self.unkept[cache_key] = time.monotonic() + UNKEPT_SECONDS
 
     @staticmethod
     def _may_use(request) -> bool:
@@ -97,6 +127,8 @@ class PageCacheMiddleware:
             # Public by PublicCacheHeadersMiddleware, not by the view itself.
             and getattr(response, "public_page", False)
             and not (user is not None and user.is_authenticated)
+            # django-csp keeps the nonce it made for this answer here.
+            and not isinstance(getattr(request, "_csp_nonce", None), str)
         )
 
     @staticmethod

@@ -89,3 +89,65 @@ def test_a_stale_session_cookie_gets_a_built_page_not_a_cached_one(client):
     response = client.get(url)
     assert response.status_code == 200
     assert "X-Cache" not in response
+
+
+def test_a_hit_brings_the_etag_it_was_kept_with(client, monkeypatch):
+    """The kept page carries its ETag, so a hit is not hashed again."""
+    url = ArticleFactory(published=True).get_absolute_url()
+    miss = client.get(url)
+    hashed = []
+    real = middleware.set_response_etag
+
+    def counting(response):
+        hashed.append(response)
+        return real(response)
+
+    monkeypatch.setattr(middleware, "set_response_etag", counting)
+    hit = client.get(url)
+    assert hit["X-Cache"] == "HIT"
+    assert hit["ETag"] == miss["ETag"]
+    assert hashed == []
+
+
+def test_files_pay_no_lookup(client, lookups):
+    client.get(f"{settings.STATIC_URL}css/site.css")
+    client.get(f"{settings.MEDIA_URL}no-such-file.jpg")
+    assert lookups == []
+
+
+def test_a_page_without_keys_is_looked_up_once_then_not_for_a_while(
+    client, lookups, monkeypatch
+):
+    """robots.txt-like pages that never declare what they show can never be
+    kept: after one built answer their address is not looked up again
+    until UNKEPT_SECONDS pass; a page that can be kept always is."""
+    clock = [1000.0]
+    monkeypatch.setattr(middleware.time, "monotonic", lambda: clock[0])
+    story = ArticleFactory(published=True).get_absolute_url()
+    for _ in range(3):
+        assert client.get("/robots.txt").status_code == 200
+        assert client.get(story).status_code == 200
+    assert len(lookups) == 4  # robots once, the story three times
+    clock[0] += middleware.UNKEPT_SECONDS + 1
+    client.get("/robots.txt")
+    assert len(lookups) == 5
+
+
+def test_a_page_that_used_a_csp_nonce_is_never_kept(client, rf):
+    """A nonce is for one answer: a page built with one is never replayed."""
+    from django.http import HttpResponse
+    from django.test import override_settings
+    from django.urls import path
+
+    from pagecache import store
+
+    def noncy(request):
+        store.depends_on(request, "story-1")
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+    urlpatterns = [path("noncy/", noncy)]
+    with override_settings(ROOT_URLCONF=type("U", (), {"urlpatterns": urlpatterns})):
+        first = client.get("/noncy/")
+        second = client.get("/noncy/")
+    assert first["X-Cache"] == second["X-Cache"] == "MISS"
+    assert first["Content-Security-Policy"] != second["Content-Security-Policy"]
