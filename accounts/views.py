@@ -121,7 +121,7 @@ def sign_up_confirm(request, uidb64, token):
     button opens the account, so a mail scanner fetching links opens nothing."""
     user = _user_from_link(uidb64)
     if request.method == "POST" and reader_confirm_sign_up(user=user, token=token):
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.AccountBackend")
         messages.success(request, _("Welcome! You can now join the discussions."))
         return redirect(
             _local_path(request.GET.get("next", "")) or "articles:headlines"

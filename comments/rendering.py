@@ -16,6 +16,9 @@ JavaScript, links to the comment's own page, where the form is.
 The first page of a story's thread as anonymous readers see it (most of the
 readers of a story the page cache has not kept) is one fragment more, under
 the story's key and the keys of the comments it shows: it costs no query.
+The same page as every logged-in reader sees it who wrote none of its
+comments (Reply and Report, no CSRF token) is one more under the same keys;
+the reply form, with the reader's own CSRF token, follows it.
 """
 
 import copy
@@ -87,14 +90,15 @@ def _shown(request, nodes: list[Node], read_after: int | None) -> dict[int, str]
 class _Actions:
     """What a logged-in reader can do to each comment, as HTML."""
 
-    def __init__(self, request, *, can_reply: bool):
-        self.user_id = request.user.pk
+    def __init__(self, request, *, can_reply: bool, user_id: int | None):
+        # None: actions as any reader sees them who wrote none of the comments.
+        self.user_id = user_id
+        self.request = request
         self.can_reply = can_reply
         self.thread = _address("comments:thread")
         self.edit = _address("comments:edit")
         self.delete = _address("comments:delete")
         self.report = _address("comments:report")
-        self.csrf = get_token(request)
         self.words = {
             "reply": _("Reply"),
             "reply_there": _("Reply on the comment’s own page"),
@@ -122,7 +126,7 @@ class _Actions:
                     words["reply_there"],
                 )
             )
-        if comment.author_id == self.user_id:
+        if self.user_id is not None and comment.author_id == self.user_id:
             parts.append(
                 format_html(
                     '<a href="{}">{}</a><form method="post" action="{}" '
@@ -132,7 +136,7 @@ class _Actions:
                     self.edit(comment.pk),
                     words["edit"],
                     self.delete(comment.pk),
-                    self.csrf,
+                    get_token(self.request),
                     words["delete"],
                 )
             )
@@ -146,13 +150,24 @@ class _Actions:
 
 
 def comment_list(
-    request, nodes: list[Node], *, comments_mode: str, read_after: int | None
+    request,
+    nodes: list[Node],
+    *,
+    comments_mode: str,
+    read_after: int | None,
+    as_any_reader: bool = False,
 ) -> SafeString:
-    """`nodes` and their replies as the items of a comment list."""
+    """`nodes` and their replies as the items of a comment list; with
+    `as_any_reader`, with the actions of a logged-in reader who wrote none
+    of them (the same for every such reader: no CSRF token)."""
     shown = _shown(request, nodes, read_after)
     actions = None
-    if request.user.is_authenticated:
-        actions = _Actions(request, can_reply=comments_mode != "closed")
+    if as_any_reader or request.user.is_authenticated:
+        actions = _Actions(
+            request,
+            can_reply=comments_mode != "closed",
+            user_id=None if as_any_reader else request.user.pk,
+        )
 
     def item(node: Node) -> str:
         comment = node.comment
@@ -237,4 +252,30 @@ def reader_thread(
     kept = _first_page(
         request, article, comments_mode=comments_mode, read_after=read_after
     )
-    return kept and kept["thread"]
+    if kept is None:
+        return None
+    thread = kept["thread"]
+    if any(c.author_id == request.user.pk for c in _walk(thread["comment_tree"])):
+        return thread  # their own comments carry Edit and Delete
+    order = thread["comment_order"]
+    name = f"thread-reader:{get_language() or ''}:{article.pk}:{order}:{comments_mode}"
+
+    def build() -> SafeString:
+        items = comment_list(
+            request,
+            thread["comment_tree"],
+            comments_mode=comments_mode,
+            read_after=read_after,
+            as_any_reader=True,
+        )
+        return render_to_string(
+            THREAD_PAGE_TEMPLATE,
+            {**thread, "read_after": read_after, "kept_items": items},
+            request,
+        )
+
+    # Shows what the first page shows.
+    html = store.fragment(
+        name, [keys.story(article.pk)], build, keys_of=lambda _: kept["keys"]
+    )
+    return {**thread, "thread_html": html}

@@ -378,6 +378,10 @@ CONTENT_SECURITY_POLICY = {
 # from one address, logins are refused for the cool-off time.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend, with the reader profile read with the user.
+    "accounts.backends.AccountBackend",
+    # Sessions opened before AccountBackend name this one; it is never asked
+    # first for a login, and shares AccountBackend's permission cache.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_ENABLED = env_bool("NEWSROOM_LOGIN_THROTTLE", not TESTING)

@@ -462,7 +462,7 @@ class Browser:
         with override_settings(SECRET_KEY=SECRET_KEY):
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = "accounts.backends.AccountBackend"
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
         self.use_session(session.session_key)

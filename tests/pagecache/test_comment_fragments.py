@@ -85,8 +85,15 @@ def warm(client, built, url):
 
 
 def test_a_warm_thread_renders_no_comment_and_reads_them_in_one_round_trip(
-    reader, built, story, thread, monkeypatch
+    client, built, story, thread, monkeypatch
 ):
+    """A reader with a comment of their own on the page (Edit and Delete on
+    it) gets the comments' fragments, all in one round trip."""
+    author = named("Morag")
+    own = CommentFactory(article=story, author=author, body="Mine, editable.")
+    thread = (*thread, own)
+    reader = client
+    reader.force_login(author)
     url = story.get_absolute_url()
     first = warm(reader, built, url)
     reads = []
@@ -96,14 +103,54 @@ def test_a_warm_thread_renders_no_comment_and_reads_them_in_one_round_trip(
     )
     again = fetch(reader, url)
     assert built == []
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     for comment in thread:
-        assert comment_html(again, comment) == comment_html(first, comment)
+        # Their own comment's Delete carries this request's CSRF token.
+        assert token.sub("", comment_html(again, comment)) == token.sub(
+            "", comment_html(first, comment)
+        )
+    assert "Mine, editable." in comment_html(again, own)
+    assert "Edit" in comment_html(again, own)
     comment_reads = [
         names for names in reads if any("pc:fragment:comment:" in n for n in names)
     ]
     assert len(comment_reads) == 1
     entries = [n for n in comment_reads[0] if n.startswith("pc:fragment:comment:")]
     assert len([n for n in entries if not n.endswith(":checked")]) == len(thread)
+
+
+def test_readers_who_wrote_none_of_the_page_share_one_kept_list(
+    reader, built, story, thread, monkeypatch, change, boss
+):
+    """The first page's comment list with Reply and Report, as every reader
+    sees it who wrote none of its comments, is one fragment: no comment is
+    read or rendered for them, nothing personal is in it, and a new approved
+    comment reaches it."""
+    url = story.get_absolute_url()
+    first = warm(reader, built, url)
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(
+        store.cache, "get_many", lambda names: reads.append(names) or get_many(names)
+    )
+    again = fetch(reader, url)
+    assert built == []
+    assert not [n for names in reads for n in names if "fragment:comment:" in n]
+    assert all(comment_html(again, c) == comment_html(first, c) for c in thread)
+    kept = cache.get(next(n for names in reads for n in names if "thread-reader:" in n))
+    items = kept["value"]
+    assert "Report" in items and "Reply" in items
+    assert "csrfmiddlewaretoken" not in items
+    assert "Edit" not in items
+    # Another reader gets the same list; their own reply form and token.
+    other = ReaderFactory()
+    reader.force_login(other)
+    theirs = fetch(reader, url)
+    assert all(comment_html(theirs, c) == comment_html(first, c) for c in thread)
+    assert 'id="reply-form"' in theirs
+    with change():
+        approve_comment_on(story, boss, body="A new voice on the wall.")
+    assert "A new voice on the wall." in fetch(reader, url)
 
 
 def test_anonymous_readers_share_the_fragments_with_logged_in_ones(

@@ -281,7 +281,7 @@ def test_every_public_page_type_is_valid_html(client, newsroom, tmp_path):
     response = client.post(reverse("accounts:signup"), {"email": "not-an-address"})
     pages["signup-with-errors"] = response.content
     pages |= newsletter_pages(client)
-    client.force_login(reader, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(reader, backend="accounts.backends.AccountBackend")
     for name, url in signed_in.items():
         response = client.get(url)
         assert response.status_code == 200, (name, url)
