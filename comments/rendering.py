@@ -10,8 +10,8 @@ logged-in reader (Reply, and Edit and Delete on their own comments, Report on
 others'), and their own comments still awaiting review, which are never kept.
 
 A page has one reply form (comments/reply_form.html); each comment's "Reply"
-is a <details> that comments/reply.js fills with it, and that, without
-JavaScript, links to the comment's own page, where the form is.
+is a link to the comment's own page, where the form is, which
+comments/reply.js turns into a button that moves the page's form under it.
 
 The first page of a story's thread as anonymous readers see it (most of the
 readers of a story the page cache has not kept) is one fragment more, under
@@ -101,8 +101,6 @@ class _Actions:
         self.report = _address("comments:report")
         self.words = {
             "reply": _("Reply"),
-            "reply_there": _("Reply on the comment’s own page"),
-            "reply_to": _("Reply to %(name)s"),
             "edit": _("Edit"),
             "delete": _("Delete"),
             "report": _("Report"),
@@ -113,17 +111,12 @@ class _Actions:
         parts = []
         approved = comment.status == CommentStatus.APPROVED
         if approved and self.can_reply:
+            # Without JavaScript, the comment's own page, which has the form.
             parts.append(
                 format_html(
-                    '<details class="comment__reply" data-comment="{}" '
-                    'data-label="{}"><summary>{}</summary>'
-                    '<p class="comment__reply-fallback"><a href="{}#reply">{}</a></p>'
-                    "</details>",
-                    comment.pk,
-                    words["reply_to"] % {"name": comment.author_name},
-                    words["reply"],
+                    '<a class="comment__reply" href="{}#reply">{}</a>',
                     self.thread(comment.pk),
-                    words["reply_there"],
+                    words["reply"],
                 )
             )
         if self.user_id is not None and comment.author_id == self.user_id:

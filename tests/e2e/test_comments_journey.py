@@ -87,7 +87,13 @@ def test_reader_comment_is_moderated_then_replied_to_and_reported(
     assert "Good news for the island schools" in target.inner_text()
     # The page's one reply form waits out of sight until a Reply is opened.
     assert not other.locator("#reply-form").is_visible()
-    target.locator("summary", has_text="Reply").click()
+    reply_button = target.get_by_role("button", name="Reply", exact=True)
+    reply_button.click()
+    assert other.locator("#reply-form").is_visible()
+    assert reply_button.get_attribute("aria-expanded") == "true"
+    reply_button.click()  # pressed again, the form goes away
+    assert not other.locator("#reply-form").is_visible()
+    reply_button.click()
     assert other.locator("#reply-form").is_visible()
     target.locator("textarea[name=body]").fill("Agreed, and the clinics too.")
     assert target.locator("label[for=reply-body]").inner_text() == (
@@ -131,8 +137,7 @@ def test_reply_without_javascript_goes_through_the_comments_own_page(
         page.click(".stacked-form button[type=submit]")
         page.goto(story.get_absolute_url())
         target = page.locator(f"#comment-{comment.pk} > article")
-        target.locator("summary", has_text="Reply").click()
-        target.get_by_role("link", name="Reply on the comment’s own page").click()
+        target.get_by_role("link", name="Reply", exact=True).click()
         page.get_by_label(f"Reply to {comment.author_name}").fill(
             f"Agreed, at {width} px."
         )
