@@ -104,7 +104,7 @@ MIDDLEWARE = [
     # before the session, user and everything that only matters for a page
     # being built (pagecache/middleware.py).
     "pagecache.middleware.PageCacheMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "newsroom.security.CSPMiddleware",
     "newsroom.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -61,6 +61,33 @@ def test_cached_pages_get_a_fresh_policy_and_need_no_nonce(client):
     assert "nonce" not in response.content.decode()
 
 
+def test_the_policy_built_once_is_django_csps_own(client, settings):
+    """Pages without a nonce get the policy built once per process: the very
+    string django-csp builds; a page that uses a nonce still gets its own,
+    and a change of the setting is picked up."""
+    from csp.utils import build_policy
+
+    story = ArticleFactory(published=True)
+    settings.NEWSROOM_PAGE_CACHE = False
+    plain = client.get(story.get_absolute_url())["Content-Security-Policy"]
+    assert plain == build_policy()
+    assert "nonce-" not in plain
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin = client.get("/admin/articles/article/add/")
+    assert "nonce-" in admin["Content-Security-Policy"]
+    nonces = {
+        client.get("/admin/articles/article/add/")["Content-Security-Policy"]
+        for _ in range(2)
+    }
+    assert len(nonces) == 2  # each answer its own nonce
+    client.logout()
+    directives = {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]}
+    directives["img-src"] = ["'self'", "https://images.example"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": directives}
+    changed = client.get(story.get_absolute_url())["Content-Security-Policy"]
+    assert "https://images.example" in changed
+
+
 def test_csp_reports_are_logged(client, caplog):
     report = '{"csp-report": {"blocked-uri": "inline", "violated-directive": "x"}}'
     response = client.post(
