@@ -111,6 +111,10 @@ class PageCacheMiddleware:
         # Probes answer without the cache, whatever state it is in.
         if request.path in PROBES:
             return False
+        # Someone presenting credentials (the staff API's bearer token) gets
+        # an answer for them, never a shared one.
+        if "authorization" in request.headers:
+            return False
         # A pending message is shown on the next page this reader builds.
         if "messages" in request.COOKIES:
             return False
