@@ -77,6 +77,16 @@ def comment_html(page: str, comment) -> str:
     return found.group(1)
 
 
+def cache_reads(monkeypatch) -> list:
+    """The names of every get_many on the shared cache from now on."""
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(
+        store.cache, "get_many", lambda names: reads.append(names) or get_many(names)
+    )
+    return reads
+
+
 def warm(client, built, url):
     page = fetch(client, url)
     fetch(client, url)
@@ -96,11 +106,7 @@ def test_a_warm_thread_renders_no_comment_and_reads_them_in_one_round_trip(
     reader.force_login(author)
     url = story.get_absolute_url()
     first = warm(reader, built, url)
-    reads = []
-    get_many = cache.get_many
-    monkeypatch.setattr(
-        store.cache, "get_many", lambda names: reads.append(names) or get_many(names)
-    )
+    reads = cache_reads(monkeypatch)
     again = fetch(reader, url)
     assert built == []
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
@@ -128,11 +134,7 @@ def test_readers_who_wrote_none_of_the_page_share_one_kept_list(
     comment reaches it."""
     url = story.get_absolute_url()
     first = warm(reader, built, url)
-    reads = []
-    get_many = cache.get_many
-    monkeypatch.setattr(
-        store.cache, "get_many", lambda names: reads.append(names) or get_many(names)
-    )
+    reads = cache_reads(monkeypatch)
     again = fetch(reader, url)
     assert built == []
     assert not [n for names in reads for n in names if "fragment:comment:" in n]

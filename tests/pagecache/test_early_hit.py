@@ -17,18 +17,24 @@ pytestmark = pytest.mark.django_db
 CHANGES_PER_RESPONSE = {"X-Cache", "X-Request-ID", "Date", "Content-Security-Policy"}
 
 
+def recorded(monkeypatch, name: str) -> list:
+    """The first argument of every call of the page-cache middleware's
+    `name` from now on; the calls still go through."""
+    seen = []
+    real = getattr(middleware, name)
+
+    def recording(first, *args, **kwargs):
+        seen.append(first)
+        return real(first, *args, **kwargs)
+
+    monkeypatch.setattr(middleware, name, recording)
+    return seen
+
+
 @pytest.fixture
 def lookups(monkeypatch):
     """Every cache key the page-cache middleware looks up."""
-    seen = []
-    real = middleware._lookup
-
-    def counting(cache_key):
-        seen.append(cache_key)
-        return real(cache_key)
-
-    monkeypatch.setattr(middleware, "_lookup", counting)
-    return seen
+    return recorded(monkeypatch, "_lookup")
 
 
 def test_a_hit_runs_no_query_and_replays_every_header(client):
@@ -96,14 +102,7 @@ def test_a_hit_brings_the_etag_it_was_kept_with(client, monkeypatch):
     """The kept page carries its ETag, so a hit is not hashed again."""
     url = ArticleFactory(published=True).get_absolute_url()
     miss = client.get(url)
-    hashed = []
-    real = middleware.set_response_etag
-
-    def counting(response):
-        hashed.append(response)
-        return real(response)
-
-    monkeypatch.setattr(middleware, "set_response_etag", counting)
+    hashed = recorded(monkeypatch, "set_response_etag")
     hit = client.get(url)
     assert hit["X-Cache"] == "HIT"
     assert hit["ETag"] == miss["ETag"]
