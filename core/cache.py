@@ -137,13 +137,16 @@ class _KeptClients(RedisCacheClient):
     every page-cache hit). A client is only its pool and those callbacks, and
     is safe to share between threads."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}  # pool index: client
+
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        clients = self.__dict__.setdefault("_clients", {})
-        client = clients.get(id(pool))
-        if client is None:
-            client = clients[id(pool)] = self._client(connection_pool=pool)
-        return client
+        index = self._get_connection_pool_index(write)
+        if index not in self._clients:
+            pool = self._get_connection_pool(write)
+            self._clients[index] = self._client(connection_pool=pool)
+        return self._clients[index]
 
 
 class ResilientRedisCache(RedisCache):

@@ -13,6 +13,8 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.csp import nonce_used
+
 logger = logging.getLogger("newsroom.csp")
 
 # Nothing on the site needs these browser features.
@@ -71,7 +73,7 @@ class CSPMiddleware(LibraryCSPMiddleware):
 
     def process_response(self, request, response):
         plain = (
-            getattr(request, "_csp_nonce", None) is None
+            not nonce_used(request)
             and HEADER not in response
             and not getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
             and not settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES")

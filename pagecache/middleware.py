@@ -24,6 +24,7 @@ from django.utils.cache import (
     set_response_etag,
 )
 
+from core.csp import nonce_used
 from pagecache.keys import SITE_KEYS
 from pagecache.store import (
     CACHE_ERRORS,
@@ -113,7 +114,7 @@ class PageCacheMiddleware:
             return False
         # Someone presenting credentials (the staff API's bearer token) gets
         # an answer for them, never a shared one.
-        if "authorization" in request.headers:
+        if "HTTP_AUTHORIZATION" in request.META:
             return False
         # A pending message is shown on the next page this reader builds.
         if "messages" in request.COOKIES:
@@ -131,8 +132,7 @@ class PageCacheMiddleware:
             # Public by PublicCacheHeadersMiddleware, not by the view itself.
             and getattr(response, "public_page", False)
             and not (user is not None and user.is_authenticated)
-            # django-csp keeps the nonce it made for this answer here.
-            and not isinstance(getattr(request, "_csp_nonce", None), str)
+            and not nonce_used(request)
         )
 
     @staticmethod
